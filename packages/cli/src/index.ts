@@ -1,1 +1,3 @@
-export {};
+export { main } from './main.ts';
+export { EXIT } from './exit-codes.ts';
+export type { Io } from './output.ts';

@@ -2,7 +2,6 @@ import { createPublicKey, sign, type KeyObject } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
 import { bundleToJSON } from '@sigstore/bundle';
 import type { Signature, Signer } from '@sigstore/sign';
-import { DSSEBundleBuilder } from '@sigstore/sign';
 import { INTOTO_PAYLOAD_TYPE, type DsseEnvelopeJson, pae } from './dsse.ts';
 import { ProvenantError } from './errors.ts';
 import { keyIdOf, signingHashOf } from './keys.ts';
@@ -34,6 +33,9 @@ export class KeySigner implements Signer {
  */
 export async function signStatementToBundle(payload: Uint8Array, signer: Signer, payloadType = INTOTO_PAYLOAD_TYPE): Promise<Bundle> {
   try {
+    // Loaded on first use: @sigstore/sign pulls in its HTTP stack, which key signing never needs
+    // and which would otherwise slow every CLI start.
+    const { DSSEBundleBuilder } = await import('@sigstore/sign');
     const builder = new DSSEBundleBuilder({ signer, witnesses: [] });
     return await builder.create({ data: Buffer.from(payload), type: payloadType });
   } catch (err) {

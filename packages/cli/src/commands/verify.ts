@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { ProvenantError, parseDigestRef } from '@provenant/core';
+import { type Policy, type VerifyResult, createTrust, parsePolicy, verify } from '@provenant/verifier';
+import { EXIT } from '../exit-codes.ts';
+import type { Io } from '../output.ts';
+
+interface VerifyFlags {
+  bundle: string;
+  key: string[];
+  policy?: string;
+  builderId: string[];
+  builderIdPrefix: string[];
+  sourceUri: string[];
+  sourceRef: string[];
+  buildType: string[];
+  maxAge?: string;
+  json?: boolean;
+}
+
+/** Policy files larger than this are not policies. */
+const MAX_POLICY_BYTES = 1024 * 1024;
+
+export async function run(artifactArg: string, flags: VerifyFlags, _cmd: unknown, io: Io): Promise<number> {
+  const policy = await buildPolicy(flags);
+  const keys = await Promise.all(flags.key.map((path) => readText(path, 'key')));
+  const trust = createTrust({ publicKeys: keys });
+  const digest = parseDigestRef(artifactArg);
+  if (!digest && /^(sha\d+|md5):/i.test(artifactArg)) {
+    throw new ProvenantError('DIGEST_INVALID', `ARTIFACT ${artifactArg.slice(0, 80)} looks like a digest but is not sha256/sha384/sha512 with the right length`);
+  }
+  const result = await verify({
+    artifact: digest ? { digest: { [digest.algorithm]: digest.hex } } : { path: artifactArg },
+    bundle: { path: flags.bundle },
+    trust,
+    policy,
+  });
+  if (flags.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  else io.stdout(render(result, digest ? artifactArg : undefined));
+  return result.ok ? EXIT.OK : EXIT.VERIFICATION_FAILED;
+}
+
+/** The policy file, with each command-line flag replacing the same field of the file. */
+async function buildPolicy(flags: VerifyFlags): Promise<Policy> {
+  const policy: Policy = flags.policy ? parsePolicy(await readText(flags.policy, 'policy', MAX_POLICY_BYTES), flags.policy) : {};
+  if (flags.builderId.length > 0 || flags.builderIdPrefix.length > 0) {
+    policy.builder = { ids: flags.builderId, idPrefixes: flags.builderIdPrefix };
+  }
+  if (flags.sourceUri.length > 0) policy.source = { ...policy.source, uris: flags.sourceUri };
+  if (flags.sourceRef.length > 0) policy.source = { ...policy.source, refs: flags.sourceRef };
+  if (flags.buildType.length > 0) policy.buildTypes = flags.buildType;
+  if (flags.maxAge !== undefined) policy.maxAge = flags.maxAge;
+  return policy;
+}
+
+function render(result: VerifyResult, digestArg: string | undefined): string {
+  if (!result.ok) {
+    return `FAILED\n${result.findings.map((f) => `  ${f.code}: ${f.message}${f.path ? ` (at ${f.path})` : ''}\n`).join('')}`;
+  }
+  const lines = ['PASSED'];
+  const subject = result.subjects[0];
+  if (subject) lines.push(`  subject  ${subject.name ?? '(unnamed)'}${digestArg ? ` = ${digestArg}` : ''}`);
+  if (result.signer) lines.push(`  signer   key ${result.signer.keyId}`);
+  const view = result.view;
+  if (view?.builderId) lines.push(`  builder  ${view.builderId}`);
+  if (view?.source) lines.push(`  source   ${view.source.uri}${view.source.ref ? ` @ ${view.source.ref}` : ''}${view.source.commit ? ` (${view.source.commit})` : ''}`);
+  if (view?.finishedOn ?? view?.startedOn) lines.push(`  built    ${view.finishedOn ?? view.startedOn}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function readText(path: string, what: string, maxBytes = 1024 * 1024): Promise<string> {
+  const data = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+    throw new ProvenantError('FILE_UNREADABLE', `cannot read ${what} ${path}: ${err.code ?? 'error'}`);
+  });
+  if (data.length > maxBytes) throw new ProvenantError('FILE_TOO_LARGE', `${what} ${path} is over ${maxBytes} bytes`);
+  return data.toString('utf8');
+}

@@ -1,0 +1,134 @@
+import { ProvenantError } from '@provenant/core';
+
+/**
+ * The tree a package is installed for. Ordered from strongest to weakest: a `prod` package is
+ * always installed, `optional` survives `--omit=dev`, `peer` only goes with `--omit=peer`, and
+ * `dev` is dropped by a production install.
+ */
+export type DependencyScope = 'prod' | 'dev' | 'optional' | 'peer';
+
+/** Where a package's bytes came from, judged from the lockfile's `resolved`. */
+export type SourceKind = 'registry' | 'git' | 'file' | 'link' | 'remote-tarball';
+
+/** One resolved package of any ecosystem (shape shared with future lockfile collectors). */
+export interface ResolvedPackage {
+  ecosystem: 'npm';
+  /** The real package name (`@scope/name`), never the alias it was installed under. */
+  name: string;
+  /** Empty when the lockfile does not record one (v1 git and some v1 `file:` entries). */
+  version: string;
+  /** Built with packageurl-js: `pkg:npm/%40scope/name@1.2.3`. */
+  purl: string;
+  /** From `integrity`, lowercase hex under `sha512`/`sha1`/...; `{}` when absent. */
+  digest: Record<string, string>;
+  /** `resolved`, or the derived registry URL for registry packages without one. */
+  downloadLocation?: string;
+  scope: DependencyScope;
+  /** A direct dependency of the root package or of a local project (workspace member, `file:` link target). */
+  direct: boolean;
+  sourceKind: SourceKind;
+}
+
+/** What the npm lockfile collector reports for one lockfile. */
+export interface DependencyFacts {
+  /** Path of the lockfile relative to ctx.cwd, posix separators. */
+  lockfile: string;
+  ecosystem: 'npm';
+  lockfileVersion: number;
+  packages: ResolvedPackage[];
+}
+
+/**
+ * One lockfile entry at one install location, normalised across lockfile versions. Locations are
+ * the v2/v3 `packages` keys ('' for the root, `node_modules/a/node_modules/b`, `packages/x`).
+ */
+export interface LockNode {
+  name: string;
+  /** '' when the lockfile does not say. */
+  version: string;
+  resolved: string | undefined;
+  integrity: string | undefined;
+  /** A symlink; `resolved` is then the location of its target. */
+  link: boolean;
+  scope: DependencyScope;
+}
+
+/**
+ * A lockfile flattened to locations. `projects` maps the location of each local project (the
+ * root, workspace members, `file:` link targets) to the names it declares as dependencies: those
+ * are not dependencies themselves, and what they declare is what makes a package `direct`.
+ */
+export interface LockTree {
+  nodes: Map<string, LockNode>;
+  projects: Map<string, string[]>;
+}
+
+/**
+ * No real install location is longer than PATH_MAX (4096 on Linux). Bounding locations keeps a
+ * hostile lockfile (a v1 tree nested thousands deep) from making us build quadratic strings.
+ */
+export const MAX_LOCATION_LENGTH = 4096;
+
+/** The one error of the lockfile readers: `<source>: <what is wrong>`. */
+export function lockfileInvalid(source: string, what: string): ProvenantError {
+  return new ProvenantError('LOCKFILE_INVALID', `${source}: ${what}`);
+}
+
+/** A JSON object (not an array, not null). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Describes a JSON value's type for error messages without echoing (possibly huge) content. */
+export function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * The scope of one install location from npm's flags. npm documents `dev` as "strictly part of
+ * the devDependencies tree" (an optional dep of a dev dep has both `dev` and `optional`, and is
+ * still dev-only), `optional` as strictly optional, and `devOptional` as needed by both the dev
+ * tree and the optional tree of a non-dev package: `--omit=dev` keeps it, so it is `optional`.
+ * `peer` marks packages reached only through peer dependencies.
+ */
+export function scopeFromFlags(flags: { dev: boolean; optional: boolean; devOptional: boolean; peer: boolean }): DependencyScope {
+  if (flags.dev) return 'dev';
+  if (flags.optional || flags.devOptional) return 'optional';
+  if (flags.peer) return 'peer';
+  return 'prod';
+}
+
+/**
+ * Names an entry for error messages. A function, so the message is only built when something is
+ * wrong: these readers run once per field of every entry of files with thousands of entries.
+ */
+export type Where = () => string;
+
+/** Reads an optional boolean flag; npm only ever writes `true`, anything but a boolean is corrupt. */
+export function readFlag(entry: Record<string, unknown>, key: string, source: string, where: Where): boolean {
+  const value = entry[key];
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw lockfileInvalid(source, `${where()}.${key} must be a boolean, got ${jsonType(value)}`);
+  return value;
+}
+
+/** Reads an optional string field. */
+export function readString(entry: Record<string, unknown>, key: string, source: string, where: Where): string | undefined {
+  const value = entry[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw lockfileInvalid(source, `${where()}.${key} must be a string, got ${jsonType(value)}`);
+  return value;
+}
+
+/** Reads an optional `{ name: spec }` map and returns its names. */
+export function readNameMap(entry: Record<string, unknown>, key: string, source: string, where: Where): string[] {
+  const value = entry[key];
+  if (value === undefined) return [];
+  if (!isJsonObject(value)) throw lockfileInvalid(source, `${where()}.${key} must be an object, got ${jsonType(value)}`);
+  return Object.keys(value);
+}
+
+/** The dependency fields of a package.json (and of a project entry of a lockfile). */
+export const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;

@@ -1,0 +1,72 @@
+import { ProvenantError, type StatementV1, isProvenantError, stableStringify } from '@provenant/core';
+import { detectCi } from './collectors/ci.ts';
+import { environmentCollector } from './collectors/environment.ts';
+import { gitCollector } from './collectors/git.ts';
+import { type DependencyFacts, npmLockfileCollector } from './collectors/npm-lockfile.ts';
+import { type CollectorContext, processContext } from './context.ts';
+import { buildStatement } from './provenance.ts';
+import { type SubjectSpec, resolveSubjects } from './subjects.ts';
+
+export interface GenerateOptions {
+  /** Root for subjects, lockfiles and git; default process.cwd(). */
+  cwd?: string;
+  subjects: SubjectSpec;
+  /** Lockfiles relative to cwd; default: auto-detect. */
+  lockfiles?: readonly string[];
+  /** false skips dependency collection (`--no-deps`). */
+  dependencies?: boolean;
+  /** Environment variable names (or `PREFIX*`) to record; default: the built-in allowlist. */
+  envAllowlist?: readonly string[];
+  /** When the build started, if the caller knows; default: when collection started. */
+  startedOn?: Date;
+  /** Injected ambient state; default: the running process. */
+  context?: CollectorContext;
+  /** Recorded as runDetails.builder.version.provenant. */
+  generatorVersion?: string;
+}
+
+export interface GeneratedProvenance {
+  statement: StatementV1;
+  /** The exact bytes to sign: the statement with a deterministic key order. */
+  payload: Buffer;
+}
+
+/**
+ * Collects what the build was and assembles the statement. Hashing subjects and running the
+ * collectors happen concurrently: on a large artifact the collectors cost nothing extra.
+ */
+export async function generateProvenance(options: GenerateOptions): Promise<GeneratedProvenance> {
+  const ctx = options.context ?? processContext(options.cwd ?? process.cwd());
+  const startedOn = options.startedOn ?? ctx.now();
+  const [subjects, ci, git, environment, dependencies] = await Promise.all([
+    resolveSubjects(ctx.cwd, options.subjects),
+    run('ci', () => detectCi(ctx)),
+    run('git', async () => ((await gitCollector.detect(ctx)) ? gitCollector.collect(ctx) : undefined)),
+    run('environment', () => environmentCollector(options.envAllowlist ? { allowlist: options.envAllowlist } : {}).collect(ctx)),
+    options.dependencies === false
+      ? Promise.resolve([] as DependencyFacts[])
+      : run('npm-lockfile', async () => {
+          const collector = npmLockfileCollector(options.lockfiles ? { lockfiles: [...options.lockfiles] } : {});
+          return (await collector.detect(ctx)) ? collector.collect(ctx) : [];
+        }),
+  ]);
+  const statement = buildStatement(subjects, {
+    ci,
+    git,
+    environment,
+    dependencies,
+    startedOn,
+    finishedOn: ctx.now(),
+    generatorVersion: options.generatorVersion ?? '0.0.0',
+  });
+  return { statement, payload: Buffer.from(stableStringify(statement), 'utf8') };
+}
+
+async function run<T>(name: string, collect: () => Promise<T>): Promise<T> {
+  try {
+    return await collect();
+  } catch (err) {
+    if (isProvenantError(err)) throw err;
+    throw new ProvenantError('COLLECTOR_FAILED', `collector ${name} failed: ${(err as Error).message}`, { cause: err });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Every reason a verification can fail, as a stable code. Codes never change meaning between
+ * versions; messages may. Each is documented in docs/finding-codes.md.
+ */
+export const FINDING_CODES = [
+  'BUNDLE_MALFORMED',
+  'SIGNATURE_INVALID',
+  'KEY_UNTRUSTED',
+  'PAYLOAD_TYPE_UNSUPPORTED',
+  'STATEMENT_INVALID',
+  'SUBJECT_DIGEST_MISMATCH',
+  'PREDICATE_TYPE_MISMATCH',
+  'BUILDER_ID_MISMATCH',
+  'SOURCE_MISMATCH',
+  'REF_MISMATCH',
+  'BUILD_TYPE_MISMATCH',
+  'ATTESTATION_TOO_OLD',
+  'POLICY_INVALID',
+  'NO_TRUST_CONSTRAINT',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+/** One reason an attestation did not satisfy trust or policy. Findings are data, never thrown. */
+export interface Finding {
+  code: FindingCode;
+  /** For people; wording may change between versions. */
+  message: string;
+  /** Where in the attestation the offending value sits, e.g. `predicate.runDetails.builder.id`. */
+  path?: string;
+  /** What the policy or trust asked for. */
+  expected?: unknown;
+  /** What the attestation holds. */
+  actual?: unknown;
+}

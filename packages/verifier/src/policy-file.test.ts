@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isProvenantError } from '@provenant/core';
+import { z } from 'zod';
+import { PolicyFileSchema, parsePolicy } from './policy-file.ts';
+
+const FULL_YAML = `apiVersion: provenant.dev/v1
+kind: Policy
+predicateTypes: [https://slsa.dev/provenance/v1]
+builder: { ids: [https://provenant.dev/builders/github-actions@v1], idPrefixes: [https://github.com/acme/] }
+source: { uris: [https://github.com/acme/app], refs: [refs/heads/main, refs/tags/v*] }
+buildTypes: [https://provenant.dev/buildtypes/ci/v1]
+maxAge: 7d
+`;
+
+const FULL_POLICY = {
+  predicateTypes: ['https://slsa.dev/provenance/v1'],
+  builder: { ids: ['https://provenant.dev/builders/github-actions@v1'], idPrefixes: ['https://github.com/acme/'] },
+  source: { uris: ['https://github.com/acme/app'], refs: ['refs/heads/main', 'refs/tags/v*'] },
+  buildTypes: ['https://provenant.dev/buildtypes/ci/v1'],
+  maxAge: '7d',
+};
+
+/** The POLICY_INVALID message parsePolicy throws for `text`. */
+function policyError(text: string): string {
+  try {
+    parsePolicy(text, 'policy.yaml');
+  } catch (err) {
+    assert.ok(isProvenantError(err) && err.code === 'POLICY_INVALID', String(err));
+    return err.message;
+  }
+  assert.fail('expected POLICY_INVALID');
+}
+
+describe('parsePolicy', () => {
+  it('reads a YAML policy', () => {
+    assert.deepEqual(parsePolicy(FULL_YAML), FULL_POLICY);
+  });
+
+  it('reads the same policy as JSON (tab-indented)', () => {
+    const json = JSON.stringify({ apiVersion: 'provenant.dev/v1', kind: 'Policy', ...FULL_POLICY }, null, '\t');
+    assert.deepEqual(parsePolicy(json, 'policy.json'), FULL_POLICY);
+  });
+
+  it('reads a minimal policy and a numeric maxAge', () => {
+    assert.deepEqual(parsePolicy('apiVersion: provenant.dev/v1\nkind: Policy\n'), {});
+    assert.deepEqual(parsePolicy('apiVersion: provenant.dev/v1\nkind: Policy\nmaxAge: 3600\n'), { maxAge: 3600 });
+  });
+
+  const invalid: { name: string; text: string; message: RegExp }[] = [
+    { name: 'unknown top-level key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nbuilders: []\n', message: /^policy\.yaml:3:1: unknown key "builders" \(allowed: apiVersion, kind, predicateTypes, builder, source, buildTypes, maxAge\)$/ },
+    { name: 'unknown nested key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nsource:\n  uris: [https://x]\n  ref: [refs/heads/main]\n', message: /^policy\.yaml:5:3: unknown key "ref" in source \(allowed: uris, refs\)$/ },
+    { name: 'unknown key in JSON', text: '{\n  "apiVersion": "provenant.dev/v1",\n  "kind": "Policy",\n  "builder": { "id": ["x"] }\n}', message: /^policy\.yaml:4:16: unknown key "id" in builder/ },
+    { name: 'bad duration', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nmaxAge: 7 days\n', message: /^policy\.yaml:3:9: maxAge: expected a duration such as 30d, 12h, 90m, 3600s/ },
+    { name: 'zero seconds', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nmaxAge: 0\n', message: /^policy\.yaml:3:9: maxAge: expected a duration/ },
+    { name: 'wrong apiVersion', text: 'apiVersion: provenant.dev/v2\nkind: Policy\n', message: /^policy\.yaml:1:13: apiVersion: expected "provenant\.dev\/v1"$/ },
+    { name: 'missing kind', text: 'apiVersion: provenant.dev/v1\n', message: /^policy\.yaml:1:1: kind: missing, expected "Policy"$/ },
+    { name: 'a string where a list belongs', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nbuildTypes: https://x\n', message: /^policy\.yaml:3:13: buildTypes: .*expected array/ },
+    { name: 'an empty list', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nsource: { refs: [] }\n', message: /^policy\.yaml:3:17: source\.refs: expected at least one entry/ },
+    { name: 'an empty string in a list', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nbuildTypes: [a, ""]\n', message: /^policy\.yaml:3:17: buildTypes\[1\]: expected a non-empty string$/ },
+    { name: 'YAML syntax error', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nsource: { uris: [https://x }\n', message: /^policy\.yaml:3:\d+: / },
+    { name: 'duplicate key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nmaxAge: 1d\nmaxAge: 2d\n', message: /^policy\.yaml:4:1: Map keys must be unique$/ },
+    { name: 'two documents', text: 'apiVersion: provenant.dev/v1\nkind: Policy\n---\nkind: Policy\n', message: /^policy\.yaml:3:1: Source contains multiple documents/ },
+    { name: 'not a mapping', text: '- a\n- b\n', message: /^policy\.yaml:1:1: expected a mapping with apiVersion: provenant\.dev\/v1 and kind: Policy$/ },
+    { name: 'empty file', text: '', message: /^policy\.yaml:1:1: expected a mapping/ },
+  ];
+  for (const c of invalid) {
+    it(`POLICY_INVALID with line:col: ${c.name}`, () => {
+      assert.match(policyError(c.text), c.message);
+    });
+  }
+
+  it('reports every problem, one per line', () => {
+    const lines = policyError('apiVersion: provenant.dev/v1\nkind: Policy\nmaxAge: soon\nbuildTypo: [x]\n').split('\n');
+    assert.equal(lines.length, 2);
+    assert.ok(lines.some((l) => l.startsWith('policy.yaml:3:9: maxAge:')));
+    assert.ok(lines.some((l) => l.startsWith('policy.yaml:4:1: unknown key "buildTypo"')));
+  });
+
+  it('exports a schema that converts to JSON Schema, closed to unknown keys', () => {
+    const json = z.toJSONSchema(PolicyFileSchema) as { $ref: string; $defs: Record<string, { additionalProperties?: boolean; required?: string[]; properties: Record<string, unknown> }> };
+    assert.equal(json.$ref, '#/$defs/ProvenantPolicy');
+    const schema = json.$defs['ProvenantPolicy']!;
+    assert.equal(schema.additionalProperties, false);
+    assert.deepEqual(schema.required, ['apiVersion', 'kind']);
+    assert.deepEqual(Object.keys(schema.properties), ['apiVersion', 'kind', 'predicateTypes', 'builder', 'source', 'buildTypes', 'maxAge']);
+  });
+});

@@ -1,0 +1,54 @@
+/** A resource the build used (SLSA v1 resolvedDependencies, v0.2 materials). */
+export interface DependencyRef {
+  uri?: string;
+  digest?: Record<string, string>;
+  name?: string;
+}
+
+/** An artifact the statement is about. */
+export interface SubjectRef {
+  name?: string;
+  digest: Record<string, string>;
+}
+
+/** Where the source of the build lives, read from whichever field the build type uses. */
+export interface SourceRef {
+  /** Normalised repository URI (no `git+`, no trailing `.git` or `/`, lowercase host). */
+  uri: string;
+  /** Git ref as written, e.g. `refs/heads/main`. */
+  ref?: string;
+  /** Commit id as written (SLSA v1 gitCommit, v0.2 sha1). */
+  commit?: string;
+}
+
+/** JSON paths (in the statement) that each view field was read from, for finding paths. */
+export interface ViewLocations {
+  builderId?: string;
+  buildType?: string;
+  sourceUri?: string;
+  ref?: string;
+  time?: string;
+}
+
+/**
+ * What the checks see of an attestation, whatever its statement and predicate version. Adapters
+ * (one per predicate version) fill it; checks never look at the raw predicate. Fields a
+ * predicate does not have stay undefined, and a check constrained on them fails.
+ */
+export interface ProvenanceView {
+  statementType: string;
+  predicateType: string;
+  subjects: SubjectRef[];
+  builderId?: string;
+  buildType?: string;
+  source?: SourceRef;
+  invocationId?: string;
+  /** RFC 3339 text as written in the predicate. */
+  startedOn?: string;
+  finishedOn?: string;
+  dependencies: DependencyRef[];
+  locations: ViewLocations;
+}
+
+/** The predicate-specific part of a view, as an adapter returns it. */
+export type PredicateView = Omit<ProvenanceView, 'statementType' | 'predicateType' | 'subjects'>;

@@ -28,9 +28,8 @@ const CHUNK = 4 * 1024 * 1024;
 let pool: [Buffer, Buffer] | undefined;
 let poolBusy = false;
 
-export interface HashProgress {
-  (bytesDone: number): void;
-}
+/** Called with the number of bytes hashed so far. */
+export type HashProgress = (bytesDone: number) => void;
 
 /**
  * Hashes a file with every requested algorithm in a single streaming read.
@@ -45,10 +44,14 @@ export async function digestFile(
   // Small files: one read into a fresh buffer beats the double-buffer machinery.
   if (sizeHint !== undefined && sizeHint < CHUNK) return digestSmallFile(path, algorithms, onProgress);
   const ownPool = poolBusy;
-  const buffers: [Buffer, Buffer] = ownPool
-    ? [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)]
-    : (pool ??= [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)]);
-  if (!ownPool) poolBusy = true;
+  let buffers: [Buffer, Buffer];
+  if (ownPool) {
+    buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  } else {
+    pool = pool ?? [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    buffers = pool;
+    poolBusy = true;
+  }
   const hashes = algorithms.map((alg) => createHash(alg));
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {

@@ -15,14 +15,14 @@ describe('key signing', () => {
     it(`signs a DSSE bundle v0.3 with ${type} that node:crypto verifies over PAE`, async () => {
       const pair = generateKeyPair(type);
       const bundle = await signStatementToBundle(payload, new KeySigner(loadPrivateKey(pair.privateKeyPem)));
-      const json = bundleToJSON(bundle) as Record<string, any>;
+      const json = bundleToJSON(bundle) as { mediaType: string; verificationMaterial: { publicKey: { hint: string } }; dsseEnvelope: { payloadType: string; payload: string; signatures: { sig: string }[] } };
       assert.equal(json.mediaType, 'application/vnd.dev.sigstore.bundle.v0.3+json');
       assert.equal(json.verificationMaterial.publicKey.hint, pair.keyId);
       const env = json.dsseEnvelope;
       assert.equal(env.payloadType, INTOTO_PAYLOAD_TYPE);
       assert.deepEqual(Buffer.from(env.payload, 'base64'), payload);
       const hash = type === 'ed25519' ? null : type === 'ecdsa-p256' ? 'sha256' : 'sha384';
-      const ok = verify(hash, pae(INTOTO_PAYLOAD_TYPE, payload), loadPublicKey(pair.publicKeyPem), Buffer.from(env.signatures[0].sig, 'base64'));
+      const ok = verify(hash, pae(INTOTO_PAYLOAD_TYPE, payload), loadPublicKey(pair.publicKeyPem), Buffer.from(env.signatures[0]!.sig, 'base64'));
       assert.equal(ok, true);
       const [reread] = parseAttestations(serializeBundle(bundle));
       assert.equal(reread?.kind, 'bundle');

@@ -39,6 +39,48 @@ export interface SigstoreStackOptions {
   rekorVersion?: 1 | 2;
 }
 
+/** Protobuf-JSON shapes of what the stack publishes (bytes are base64, times RFC 3339). */
+export interface TimeRangeJSON {
+  start: string;
+  end?: string;
+}
+export interface TransparencyLogJSON {
+  baseUrl: string;
+  hashAlgorithm: string;
+  publicKey: { rawBytes: string; keyDetails: string; validFor: TimeRangeJSON };
+  /** SHA-256 of the log's SubjectPublicKeyInfo DER. */
+  logId: { keyId: string };
+}
+export interface CertificateAuthorityJSON {
+  subject: { organization: string; commonName: string };
+  uri: string;
+  /** DER certificates, leaf-most first, the trust anchor last. */
+  certChain: { certificates: Array<{ rawBytes: string }> };
+  validFor: TimeRangeJSON;
+}
+export interface TrustedRootJSON {
+  mediaType: string;
+  tlogs: TransparencyLogJSON[];
+  certificateAuthorities: CertificateAuthorityJSON[];
+  ctlogs: TransparencyLogJSON[];
+  timestampAuthorities: CertificateAuthorityJSON[];
+}
+export interface ServiceJSON {
+  url: string;
+  majorApiVersion: number;
+  validFor: TimeRangeJSON;
+  operator: string;
+}
+export interface SigningConfigJSON {
+  mediaType: string;
+  caUrls: ServiceJSON[];
+  oidcUrls?: ServiceJSON[];
+  rekorTlogUrls: ServiceJSON[];
+  rekorTlogConfig: { selector: string };
+  tsaUrls: ServiceJSON[];
+  tsaConfig: { selector: string };
+}
+
 export interface StackConfiguration {
   /**
    * Validity of the certificates Fulcio issues from now on; `null` restores the default (issued
@@ -65,10 +107,10 @@ export interface SigstoreStack {
   readonly tsaURL: string;
   /** The Rekor major version used by `signingConfig` and by default by `signKeyless`. */
   readonly rekorVersion: 1 | 2;
-  /** TrustedRoot JSON (a fresh copy on each read). */
-  readonly trustedRoot: Record<string, unknown>;
-  /** SigningConfig v0.2 JSON (a fresh copy on each read). */
-  readonly signingConfig: Record<string, unknown>;
+  /** TrustedRoot JSON (a fresh copy on each read): Fulcio CA, both Rekor logs, the CT log, the TSA. */
+  readonly trustedRoot: TrustedRootJSON;
+  /** SigningConfig v0.2 JSON (a fresh copy on each read): Fulcio, Rekor (`rekorVersion`), TSA. */
+  readonly signingConfig: SigningConfigJSON;
   /** Every request the services answered, in order (service, method, path, status). */
   readonly requests: readonly RequestRecord[];
   writeTrustedRoot(path: string): Promise<void>;
@@ -160,6 +202,12 @@ export async function startSigstoreStack(options: SigstoreStackOptions = {}): Pr
   const ctLog = await initializeCTLog(ctKeys, fixedNow);
   const defaultCA = await initializeCA(caKeys, ctLog, fixedNow);
   const tsa = await initializeTSA(tsaKeys, fixedNow);
+  // The mock TSA stamps genTime with milliseconds; asn1js encodes them as DER wants, trailing zeros
+  // dropped ("…30.12Z"), and @sigstore/core 4 only parses exactly three digits ("…30.120Z"), so
+  // about one timestamp in ten would fail verification ("invalid time"). Stamp whole seconds.
+  const tsaInternals = tsa as unknown as { getCurrentTime?: () => Date };
+  if (typeof tsaInternals.getCurrentTime !== 'function') throw new Error('testkit: unexpected @sigstore/mock TSA internals (getCurrentTime)');
+  tsaInternals.getCurrentTime = () => new Date(seconds(clock()) * 1000);
 
   if (fixedNow !== undefined) {
     const { from, to } = certWindow([defaultCA.rootCertificate, tsa.rootCertificate, tsa.intCertificate]);
@@ -373,10 +421,10 @@ export async function startSigstoreStack(options: SigstoreStackOptions = {}): Pr
     tsaURL,
     rekorVersion,
     get trustedRoot() {
-      return JSON.parse(trustedRootJSON) as Record<string, unknown>;
+      return JSON.parse(trustedRootJSON) as TrustedRootJSON;
     },
     get signingConfig() {
-      return JSON.parse(signingConfigJSON) as Record<string, unknown>;
+      return JSON.parse(signingConfigJSON) as SigningConfigJSON;
     },
     requests,
     async writeTrustedRoot(path: string) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ProvenantError, parseDigestRef } from '@provenant/core';
-import { type Policy, type VerifyResult, createTrust, parsePolicy, verify } from '@provenant/verifier';
+import { type Policy, type VerifyResult, createTrust, durationToMs, parsePolicy, verify } from '@provenant/verifier';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
 
@@ -48,7 +48,11 @@ async function buildPolicy(flags: VerifyFlags): Promise<Policy> {
   if (flags.sourceUri.length > 0) policy.source = { ...policy.source, uris: flags.sourceUri };
   if (flags.sourceRef.length > 0) policy.source = { ...policy.source, refs: flags.sourceRef };
   if (flags.buildType.length > 0) policy.buildTypes = flags.buildType;
-  if (flags.maxAge !== undefined) policy.maxAge = flags.maxAge;
+  if (flags.maxAge !== undefined) {
+    // A policy built in code reports a bad duration as a finding; on the command line it is a usage error.
+    if (durationToMs(flags.maxAge) === undefined) throw new ProvenantError('POLICY_INVALID', `--max-age: not a duration like 30d, 12h, 90m or 3600s: ${flags.maxAge.slice(0, 40)}`);
+    policy.maxAge = flags.maxAge;
+  }
   return policy;
 }
 

@@ -43,6 +43,16 @@ export async function signStatementToBundle(payload: Uint8Array, signer: Signer,
   }
 }
 
+/**
+ * Starts loading the signing library in the background, so that it is ready by the time a
+ * statement is: call it before a long step (hashing a large artifact) on the way to signing.
+ */
+export function preloadSigning(): void {
+  import('@sigstore/sign').catch(() => {
+    // Reported properly by signStatementToBundle, which imports it again.
+  });
+}
+
 /** A bundle as the JSON text that goes into a `.sigstore.json` file. */
 export function serializeBundle(bundle: Bundle): string {
   return `${JSON.stringify(bundleToJSON(bundle))}\n`;

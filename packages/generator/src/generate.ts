@@ -23,6 +23,8 @@ export interface GenerateOptions {
   context?: CollectorContext;
   /** Recorded as runDetails.builder.version.provenant. */
   generatorVersion?: string;
+  /** Called once hashing is under way, e.g. to load the signing code meanwhile. */
+  whileHashing?: () => void;
 }
 
 export interface GeneratedProvenance {
@@ -38,8 +40,17 @@ export interface GeneratedProvenance {
 export async function generateProvenance(options: GenerateOptions): Promise<GeneratedProvenance> {
   const ctx = options.context ?? processContext(options.cwd ?? process.cwd());
   const startedOn = options.startedOn ?? ctx.now();
+  // Hashing starts first; the collectors (which spawn processes and read files) start once it is
+  // under way, so on a large artifact they overlap it instead of delaying it.
+  let hashingStarted!: () => void;
+  const started = new Promise<void>((resolve) => {
+    hashingStarted = resolve;
+  });
+  const subjectsPromise = resolveSubjects(ctx.cwd, { ...options.subjects, onHashingStarted: hashingStarted });
+  await Promise.race([started, subjectsPromise.catch(() => undefined)]);
+  options.whileHashing?.();
   const [subjects, ci, git, environment, dependencies] = await Promise.all([
-    resolveSubjects(ctx.cwd, options.subjects),
+    subjectsPromise,
     run('ci', () => detectCi(ctx)),
     run('git', async () => ((await gitCollector.detect(ctx)) ? gitCollector.collect(ctx) : undefined)),
     run('environment', () => environmentCollector(options.envAllowlist ? { allowlist: options.envAllowlist } : {}).collect(ctx)),

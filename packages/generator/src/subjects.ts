@@ -1,6 +1,6 @@
 import { glob, lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { type DigestSet, ProvenantError, type SubjectAlgorithm, digestFile, isSubjectAlgorithm, requireDigestRef } from '@provenant/core';
+import { type DigestSet, DigestWorker, ProvenantError, type SubjectAlgorithm, digestFile, isSubjectAlgorithm, requireDigestRef } from '@provenant/core';
 
 /** A statement subject: a normalised name and its digests. */
 export interface Subject {
@@ -20,11 +20,21 @@ export interface SubjectSpec {
   algorithms?: readonly SubjectAlgorithm[];
   /** Called while hashing with bytes done and bytes in total. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called once every file is being hashed (or there is nothing to hash): other work started
+   * from here overlaps the hashing instead of delaying its start.
+   */
+  onHashingStarted?: () => void;
 }
 
 const GLOB_CHARS = /[*?[\]{}]/;
 /** Hashing more files than this at once would only thrash the disk. */
 const HASH_CONCURRENCY = 4;
+/**
+ * Files at least this large are hashed in a worker thread, leaving the main thread free to load
+ * the signing code and run the collectors meanwhile; smaller ones are not worth a worker's start-up.
+ */
+const OFF_THREAD_BYTES = 32 * 1024 * 1024;
 
 /**
  * Resolves a SubjectSpec into sorted, de-duplicated subjects. Names are posix paths relative to
@@ -53,7 +63,7 @@ export async function resolveSubjects(cwd: string, spec: SubjectSpec): Promise<S
   for (const pattern of spec.paths ?? []) {
     for (const file of await expandPath(root, pattern)) files.set(file.name, file.path);
   }
-  for (const s of await hashAll(files, spec.algorithms ?? ['sha256'], spec.onProgress)) add(s, 'on disk');
+  for (const s of await hashAll(files, spec.algorithms ?? ['sha256'], spec.onProgress, spec.onHashingStarted)) add(s, 'on disk');
   for (const text of spec.digests ?? []) add(parseSubjectDigest(text), '--subject-digest');
   for (const path of spec.checksumFiles ?? []) {
     const text = await readFile(resolve(cwd, path), 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -171,10 +181,17 @@ async function checkedFile(root: string, abs: string, origin: string): Promise<F
   return st.isFile() ? { name: rel(root, abs), path: target } : undefined;
 }
 
-async function hashAll(files: Map<string, string>, algorithms: readonly SubjectAlgorithm[], onProgress?: (done: number, total: number) => void): Promise<Subject[]> {
+async function hashAll(
+  files: Map<string, string>,
+  algorithms: readonly SubjectAlgorithm[],
+  onProgress?: (done: number, total: number) => void,
+  onHashingStarted?: () => void,
+): Promise<Subject[]> {
   for (const alg of algorithms) if (!isSubjectAlgorithm(alg)) throw new ProvenantError('USAGE', `unsupported digest algorithm ${alg}`);
   const entries = [...files.entries()];
   const sizes = await Promise.all(entries.map(async ([, p]) => (await stat(p)).size));
+  // Start the worker thread at once: it boots while the small files are hashed here.
+  let offThread = sizes.some((size) => size >= OFF_THREAD_BYTES) ? new DigestWorker() : undefined;
   const total = sizes.reduce((a, b) => a + b, 0);
   const doneByFile = new Array<number>(entries.length).fill(0);
   let done = 0;
@@ -185,15 +202,27 @@ async function hashAll(files: Map<string, string>, algorithms: readonly SubjectA
       const i = next++;
       const [name, path] = entries[i]!;
       const algs = name.endsWith('.tgz') && !algorithms.includes('sha512') ? [...algorithms, 'sha512' as const] : algorithms;
-      const { digest } = await digestFile(path, algs, onProgress && ((bytes) => {
+      const progress = onProgress && ((bytes: number) => {
         done += bytes - doneByFile[i]!;
         doneByFile[i] = bytes;
         onProgress(done, total);
-      }), sizes[i]);
-      results[i] = { name, digest };
+      });
+      const size = sizes[i]!;
+      if (size >= OFF_THREAD_BYTES) {
+        offThread ??= new DigestWorker();
+        results[i] = { name, digest: (await offThread.digest(path, algs, progress)).digest };
+      } else {
+        results[i] = { name, digest: (await digestFile(path, algs, progress, size)).digest };
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, entries.length) }, worker));
+  try {
+    const running = Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, entries.length) }, worker));
+    onHashingStarted?.();
+    await running;
+  } finally {
+    await offThread?.close();
+  }
   return results;
 }
 

@@ -60,7 +60,7 @@ describe('environmentCollector', () => {
     for (const [command, timeout] of timeouts) assert.ok(timeout !== undefined && timeout <= 5_000, command);
   });
 
-  test('probes run concurrently', async () => {
+  test('probes run two at a time: concurrent, but never a burst that starves hashing', async () => {
     let running = 0;
     let peak = 0;
     const ctx = fakeContext();
@@ -72,7 +72,7 @@ describe('environmentCollector', () => {
       return { code: null, stdout: '', stderr: '' };
     };
     await environmentCollector().collect(ctx);
-    assert.ok(peak >= 8, `peak concurrency ${peak}`);
+    assert.equal(peak, 2, `peak concurrency ${peak}`);
   });
 
   test('records the container', async () => {

@@ -1,6 +1,7 @@
 import type { Collector } from '../context.ts';
 import { detectContainer } from './container.ts';
 import { compareCodeUnits, DEFAULT_ENV_ALLOWLIST, selectEnvVariables } from './env-variables.ts';
+import { npmVersionFromInstall } from './npm-version.ts';
 import { NODE_PROBE, NPM_PROBE, probeVersion, TOOLCHAIN_PROBES } from './toolchain-versions.ts';
 
 /** The machine and tools a build ran with. */
@@ -45,10 +46,13 @@ export function environmentCollector(options: EnvironmentCollectorOptions = {}):
     name: 'environment',
     detect: () => true,
     async collect(ctx) {
+      // Two probes at a time: a JVM or a pyenv shim starting up is CPU-hungry, and when a large
+      // artifact is being hashed on the other core, a burst of them would slow the hashing down.
+      const probe = limitConcurrency(2);
       const [node, npm, toolchainVersions, container] = await Promise.all([
-        probeVersion(ctx, NODE_PROBE),
-        probeVersion(ctx, NPM_PROBE),
-        Promise.all(TOOLCHAIN_PROBES.map(async (probe) => [probe.name, await probeVersion(ctx, probe)] as const)),
+        probe(() => probeVersion(ctx, NODE_PROBE)),
+        npmVersionFromInstall(ctx).then((v) => v ?? probe(() => probeVersion(ctx, NPM_PROBE))),
+        Promise.all(TOOLCHAIN_PROBES.map(async (p) => [p.name, await probe(() => probeVersion(ctx, p))] as const)),
         detectContainer(ctx),
       ]);
 
@@ -68,5 +72,21 @@ export function environmentCollector(options: EnvironmentCollectorOptions = {}):
         ...selectEnvVariables(ctx.env, allowlist),
       };
     },
+  };
+}
+
+/** Runs at most `limit` of the given tasks at once, in the order they were handed in. */
+function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async (task) => {
+    if (active >= limit) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
   };
 }

@@ -47,12 +47,12 @@ export function toGenerateOptions(flags: CollectFlags, io: Io): GenerateOptions 
 }
 
 /** A progress line on stderr, only on a terminal and only once hashing has taken over a second. */
-function progressReporter(io: Io): ((done: number, total: number) => void) | undefined {
+export function progressReporter(io: Io, clock: () => number = Date.now): ((done: number, total: number) => void) | undefined {
   if (!io.stderrIsTTY) return undefined;
-  const start = Date.now();
+  const start = clock();
   let last = 0;
   return (done, total) => {
-    const now = Date.now();
+    const now = clock();
     if (now - start < 1000 || (now - last < 200 && done < total)) return;
     last = now;
     const pct = total > 0 ? Math.floor((done / total) * 100) : 100;

@@ -3,6 +3,8 @@ import { type AttestationSummary, inspectAttestation } from '@provenant/verifier
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
 
+const MAX_SUBJECTS_SHOWN = 10;
+
 export async function run(bundlePath: string, flags: { json?: boolean }, _cmd: unknown, io: Io): Promise<number> {
   const summaries = (await readAttestationFile(bundlePath)).map(inspectAttestation);
   if (flags.json) {
@@ -22,10 +24,13 @@ function render(s: AttestationSummary, index: number | undefined): string {
   const v = s.view;
   if (v) {
     lines.push(`  predicate     ${v.predicateType}`);
-    for (const subject of v.subjects) {
+    // A directory attested whole can have thousands of subjects; --json has them all.
+    const shown = v.subjects.slice(0, MAX_SUBJECTS_SHOWN);
+    for (const subject of shown) {
       const digest = Object.entries(subject.digest).map(([alg, hex]) => `${alg}:${hex}`).join(' ');
       lines.push(`  subject       ${subject.name ?? '(unnamed)'} ${digest}`);
     }
+    if (v.subjects.length > shown.length) lines.push(`  ...           and ${v.subjects.length - shown.length} more subjects (--json lists all)`);
     if (v.builderId) lines.push(`  builder       ${v.builderId}`);
     if (v.buildType) lines.push(`  build type    ${v.buildType}`);
     if (v.source) lines.push(`  source        ${v.source.uri}${v.source.ref ? ` @ ${v.source.ref}` : ''}${v.source.commit ? ` (${v.source.commit})` : ''}`);

@@ -2,7 +2,8 @@ import { ProvenantError, type StatementV1, isProvenantError, stableStringify } f
 import { detectCi } from './collectors/ci.ts';
 import { environmentCollector } from './collectors/environment.ts';
 import { gitCollector } from './collectors/git.ts';
-import { type DependencyFacts, npmLockfileCollector } from './collectors/npm-lockfile.ts';
+import { lockfileCollector } from './dependencies/collector.ts';
+import type { DependencyFacts } from './dependencies/model.ts';
 import { type CollectorContext, processContext } from './context.ts';
 import { buildStatement } from './provenance.ts';
 import { type SubjectSpec, resolveSubjects } from './subjects.ts';
@@ -56,8 +57,8 @@ export async function generateProvenance(options: GenerateOptions): Promise<Gene
     run('environment', () => environmentCollector(options.envAllowlist ? { allowlist: options.envAllowlist } : {}).collect(ctx)),
     options.dependencies === false
       ? Promise.resolve([] as DependencyFacts[])
-      : run('npm-lockfile', async () => {
-          const collector = npmLockfileCollector(options.lockfiles ? { lockfiles: [...options.lockfiles] } : {});
+      : run('lockfiles', async () => {
+          const collector = lockfileCollector(options.lockfiles ? { lockfiles: options.lockfiles } : {});
           return (await collector.detect(ctx)) ? collector.collect(ctx) : [];
         }),
   ]);

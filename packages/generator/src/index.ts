@@ -13,10 +13,9 @@ export { DEFAULT_ENV_ALLOWLIST } from './collectors/env-variables.ts';
 export { type EnvironmentCollectorOptions, type EnvironmentFacts, environmentCollector } from './collectors/environment.ts';
 export { isSensitiveName, looksLikeSecret } from './collectors/secrets.ts';
 export { stripUrlCredentials } from './collectors/url-credentials.ts';
-export {
-  type DependencyFacts,
-  type ResolvedPackage,
-  npmLockfileCollector,
-  parseNpmLockfile,
-  toResourceDescriptor,
-} from './collectors/npm-lockfile.ts';
+export type { DependencyFacts, DependencyScope, Ecosystem, PackageManager, ResolvedPackage, SourceKind } from './dependencies/model.ts';
+export type { LockfileFormat, LockfileInput } from './dependencies/lockfile-format.ts';
+export { type LockfileCollectorOptions, lockfileCollector } from './dependencies/collector.ts';
+export { LOCKFILE_FORMATS } from './dependencies/formats.ts';
+export { parseNpmLockfile } from './dependencies/npm-lockfile.ts';
+export { toResourceDescriptor } from './dependencies/resource-descriptor.ts';

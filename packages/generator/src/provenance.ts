@@ -9,7 +9,8 @@ import { PROVENANT_BUILD_TYPE } from './build-type.ts';
 import type { CiFacts } from './collectors/ci.ts';
 import type { EnvironmentFacts } from './collectors/environment.ts';
 import type { GitFacts } from './collectors/git.ts';
-import { type DependencyFacts, toResourceDescriptor } from './collectors/npm-lockfile.ts';
+import type { DependencyFacts } from './dependencies/model.ts';
+import { toResourceDescriptor } from './dependencies/resource-descriptor.ts';
 import type { Subject } from './subjects.ts';
 
 /** Everything the collectors found about one build. */
@@ -56,7 +57,7 @@ export function buildStatement(subjects: readonly Subject[], facts: BuildFacts):
     platformIds: Object.keys(facts.ci.platformIds).length > 0 ? facts.ci.platformIds : undefined,
     tree: facts.git ? { state: facts.git.treeState, changedFiles: facts.git.changedFiles } : undefined,
     environment: facts.environment,
-    lockfiles: facts.dependencies.length > 0 ? facts.dependencies.map((d) => ({ path: d.lockfile, ecosystem: d.ecosystem, packages: d.packages.length })) : undefined,
+    lockfiles: facts.dependencies.length > 0 ? facts.dependencies.map((d) => ({ path: d.lockfile, manager: d.manager, ecosystem: d.ecosystem, packages: d.packages.length })) : undefined,
   });
 
   const resolvedDependencies: ResourceDescriptor[] = [];

@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ResourceDescriptorSchema, isProvenantError } from '@provenant/core';
 import { fakeContext } from '../testing/fake-context.ts';
-import { type DependencyScope, type ResolvedPackage, npmLockfileCollector, parseNpmLockfile, toResourceDescriptor } from './npm-lockfile.ts';
+import { type DependencyScope, type ResolvedPackage, parseNpmLockfile, toResourceDescriptor } from './npm-lockfile.ts';
 import { classifySource, registryTarballUrl, versionFromTarball } from './npm-lockfile-source.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/npm/', import.meta.url));
@@ -401,58 +401,6 @@ describe('toResourceDescriptor', async () => {
     };
     assert.deepEqual(Object.keys(toResourceDescriptor(pkg).digest ?? {}), ['sha1', 'sha512']);
     assert.deepEqual(Object.keys(toResourceDescriptor({ ...pkg, digest: {} })), ['uri', 'name', 'annotations']);
-  });
-});
-
-describe('npmLockfileCollector', async () => {
-  const v3 = await readFile(join(FIXTURES, 'small-v3/package-lock.json'), 'utf8');
-  const v1 = await readFile(join(FIXTURES, 'small-v1/package-lock.json'), 'utf8');
-  const manifest = await readFile(join(FIXTURES, 'small-v1/package.json'), 'utf8');
-  const shrinkwrap = await readFile(join(FIXTURES, 'shrinkwrap/npm-shrinkwrap.json'), 'utf8');
-
-  test('detects and collects package-lock.json in ctx.cwd', async () => {
-    const ctx = fakeContext({ files: { 'package-lock.json': v3 } });
-    const collector = npmLockfileCollector();
-    assert.equal(collector.name, 'npm-lockfile');
-    assert.equal(await collector.detect(ctx), true);
-    const [facts, ...rest] = await collector.collect(ctx);
-    assert.equal(rest.length, 0);
-    assert.deepEqual([facts?.lockfile, facts?.ecosystem, facts?.lockfileVersion, facts?.packages.length], ['package-lock.json', 'npm', 3, 30]);
-  });
-
-  test('prefers npm-shrinkwrap.json, as npm does', async () => {
-    const ctx = fakeContext({ files: { 'package-lock.json': v3, 'npm-shrinkwrap.json': shrinkwrap } });
-    const facts = await npmLockfileCollector().collect(ctx);
-    assert.deepEqual(
-      facts.map((f) => f.lockfile),
-      ['npm-shrinkwrap.json'],
-    );
-    assert.ok(facts[0]?.packages.some((p) => p.name === 'commander'));
-  });
-
-  test('nothing to collect without a lockfile', async () => {
-    const ctx = fakeContext({ files: { 'package.json': manifest } });
-    assert.equal(await npmLockfileCollector().detect(ctx), false);
-    assert.deepEqual(await npmLockfileCollector().collect(ctx), []);
-  });
-
-  test('explicit lockfiles are read relative to ctx.cwd, v1 with the package.json beside it', async () => {
-    const ctx = fakeContext({ files: { 'app/package-lock.json': v1, 'app/package.json': manifest, 'package-lock.json': v3 } });
-    const facts = await npmLockfileCollector({ lockfiles: ['app/package-lock.json'] }).collect(ctx);
-    assert.deepEqual(
-      facts.map((f) => [f.lockfile, f.lockfileVersion]),
-      [['app/package-lock.json', 1]],
-    );
-    assert.equal(get(facts[0]!.packages, 'debug@4.3.4').direct, true);
-  });
-
-  test('a missing explicit lockfile is FILE_UNREADABLE; a broken one LOCKFILE_INVALID', async () => {
-    const ctx = fakeContext({ files: { 'package-lock.json': '{"lockfileVersion": 3, "packages": []}' } });
-    await assert.rejects(npmLockfileCollector({ lockfiles: ['nope.json'] }).collect(ctx), (e) => isProvenantError(e) && e.code === 'FILE_UNREADABLE');
-    await assert.rejects(
-      npmLockfileCollector().collect(ctx),
-      (e) => isProvenantError(e) && e.code === 'LOCKFILE_INVALID' && e.message.startsWith('package-lock.json: '),
-    );
   });
 });
 

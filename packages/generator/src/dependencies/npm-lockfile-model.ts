@@ -1,42 +1,7 @@
 import { ProvenantError } from '@provenant/core';
 
-/**
- * The tree a package is installed for. Ordered from strongest to weakest: a `prod` package is
- * always installed, `optional` survives `--omit=dev`, `peer` only goes with `--omit=peer`, and
- * `dev` is dropped by a production install.
- */
-export type DependencyScope = 'prod' | 'dev' | 'optional' | 'peer';
-
-/** Where a package's bytes came from, judged from the lockfile's `resolved`. */
-export type SourceKind = 'registry' | 'git' | 'file' | 'link' | 'remote-tarball';
-
-/** One resolved package of any ecosystem (shape shared with future lockfile collectors). */
-export interface ResolvedPackage {
-  ecosystem: 'npm';
-  /** The real package name (`@scope/name`), never the alias it was installed under. */
-  name: string;
-  /** Empty when the lockfile does not record one (v1 git and some v1 `file:` entries). */
-  version: string;
-  /** Built with packageurl-js: `pkg:npm/%40scope/name@1.2.3`. */
-  purl: string;
-  /** From `integrity`, lowercase hex under `sha512`/`sha1`/...; `{}` when absent. */
-  digest: Record<string, string>;
-  /** `resolved`, or the derived registry URL for registry packages without one. */
-  downloadLocation?: string;
-  scope: DependencyScope;
-  /** A direct dependency of the root package or of a local project (workspace member, `file:` link target). */
-  direct: boolean;
-  sourceKind: SourceKind;
-}
-
-/** What the npm lockfile collector reports for one lockfile. */
-export interface DependencyFacts {
-  /** Path of the lockfile relative to ctx.cwd, posix separators. */
-  lockfile: string;
-  ecosystem: 'npm';
-  lockfileVersion: number;
-  packages: ResolvedPackage[];
-}
+export type { DependencyFacts, DependencyScope, ResolvedPackage, SourceKind } from './model.ts';
+import type { DependencyScope } from './model.ts';
 
 /**
  * One lockfile entry at one install location, normalised across lockfile versions. Locations are

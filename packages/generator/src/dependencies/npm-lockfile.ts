@@ -1,0 +1,54 @@
+import { relative, resolve, sep } from 'node:path';
+import { ProvenantError } from '@provenant/core';
+import type { Collector, CollectorContext } from '../context.ts';
+import { type DependencyFacts, type LockTree, type ResolvedPackage, isJsonObject, jsonType, lockfileInvalid } from './npm-lockfile-model.ts';
+import { readPackagesSection } from './npm-lockfile-packages.ts';
+import { resolvePackages } from './npm-lockfile-resolve.ts';
+import { readDependenciesTree } from './npm-lockfile-v1.ts';
+
+export type { DependencyFacts, DependencyScope, ResolvedPackage, SourceKind } from './npm-lockfile-model.ts';
+
+/** Lockfiles npm reads, in its order of preference: a shrinkwrap wins over package-lock.json. */
+export const NPM_LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
+
+/** Lockfiles are large but not this large; the cap keeps a stray file from exhausting memory. */
+export const MAX_LOCKFILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Parses an npm lockfile (package-lock.json or npm-shrinkwrap.json, lockfileVersion 1, 2 or 3,
+ * workspaces included) into its resolved packages. Pure: no I/O. `source` names the file in
+ * error messages. lockfileVersion 1 does not list the root's own dependencies, so pass the
+ * package.json beside it as `rootManifest` to know which packages are direct.
+ *
+ * Aliases (`"my-ms": "npm:ms@2.1.2"`) are recorded under the real package (`ms@2.1.2`): that is
+ * what was downloaded and what the purl must name; the alias is only a folder name.
+ *
+ * @throws ProvenantError LOCKFILE_INVALID, with `<source>: <what is wrong>`, for anything that
+ * is not a well-formed lockfile.
+ */
+export function parseNpmLockfile(
+  text: string,
+  source = 'package-lock.json',
+  options: { rootManifest?: unknown } = {},
+): { lockfileVersion: number; packages: ResolvedPackage[] } {
+  let data: unknown;
+  try {
+    // npm tolerates a byte-order mark; JSON.parse does not.
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    throw lockfileInvalid(source, `not valid JSON (${(error as Error).message})`);
+  }
+  if (!isJsonObject(data)) throw lockfileInvalid(source, `expected a JSON object, got ${jsonType(data)}`);
+  const lockfileVersion = data['lockfileVersion'];
+  let tree: LockTree;
+  if (lockfileVersion === 1) tree = readDependenciesTree(data, source, options.rootManifest);
+  else if (lockfileVersion === 2 || lockfileVersion === 3) tree = readPackagesSection(data, source);
+  else {
+    const shown = typeof lockfileVersion === 'number' ? String(lockfileVersion) : jsonType(lockfileVersion);
+    throw lockfileInvalid(source, `unsupported lockfileVersion ${shown} (expected 1, 2 or 3)`);
+  }
+  return { lockfileVersion, packages: resolvePackages(tree, source) };
+}
+
+export { toResourceDescriptor } from './resource-descriptor.ts';
+

@@ -92,3 +92,33 @@ describe('lockfile discovery', async () => {
     await assert.rejects(lockfileCollector({ lockfiles: ['deps.lock'] }).collect(ctx), (e) => isProvenantError(e) && e.code === 'USAGE');
   });
 });
+
+describe('discovery across ecosystems', async () => {
+  const fixture = (p: string) => readFile(join(FIXTURES, '..', p), 'utf8');
+  const files = {
+    'package-lock.json': await fixture('npm/small-v3/package-lock.json'),
+    'web/pnpm-lock.yaml': await fixture('pnpm/small-v9/pnpm-lock.yaml'),
+    'tools/Cargo.lock': await fixture('cargo/ripgrep/Cargo.lock'),
+    'cmd/go.mod': await fixture('go/fzf/go.mod'),
+    'cmd/go.sum': await fixture('go/fzf/go.sum'),
+    'py/poetry.lock': await fixture('python/poetry-v1/poetry.lock'),
+  };
+
+  test('every known lockfile below cwd is read by its own format', async () => {
+    const facts = await lockfileCollector().collect(fakeContext({ files }));
+    assert.deepEqual(
+      facts.map((f) => [f.lockfile, f.manager, f.ecosystem]),
+      [
+        ['cmd/go.sum', 'go', 'golang'],
+        ['package-lock.json', 'npm', 'npm'],
+        ['py/poetry.lock', 'poetry', 'pypi'],
+        ['tools/Cargo.lock', 'cargo', 'cargo'],
+        ['web/pnpm-lock.yaml', 'pnpm', 'npm'],
+      ],
+    );
+    for (const f of facts) {
+      assert.ok(f.packages.length > 0, `${f.lockfile} has packages`);
+      for (const p of f.packages) assert.ok(p.purl.startsWith(`pkg:${p.ecosystem}/`), p.purl);
+    }
+  });
+});

@@ -8,10 +8,14 @@ import type { DependencyFacts } from './model.ts';
 /** Lockfiles are large but not this large; the cap keeps a stray file from exhausting memory. */
 export const MAX_LOCKFILE_BYTES = 256 * 1024 * 1024;
 
-/** Directories discovery never enters: installed packages, vendored code, VCS data, build output. */
+/**
+ * Directories discovery never enters: installed packages, vendored code, VCS data, build output,
+ * and test fixtures (their lockfiles describe test inputs, not what the build used).
+ */
 export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
   'node_modules', 'vendor', '.git', '.hg', '.svn', 'dist', 'build', 'out', 'target', '.next', '.nuxt',
   '.turbo', 'coverage', '__pycache__', '.venv', 'venv', '.tox', '.yarn', 'bower_components',
+  'fixtures', '__fixtures__', 'testdata',
 ]);
 
 /** How deep discovery goes below cwd: deep enough for monorepos, bounded against symlink mazes. */

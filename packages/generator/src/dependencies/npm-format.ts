@@ -18,6 +18,6 @@ export const npmFormat: LockfileFormat = {
       }
     }
     const parsed = parseNpmLockfile(text, path, { rootManifest });
-    return { ecosystem: 'npm', manager: 'npm', lockfileVersion: parsed.lockfileVersion, packages: parsed.packages };
+    return { ecosystem: 'npm', manager: 'npm', lockfileVersion: parsed.lockfileVersion, packages: parsed.packages, roots: parsed.roots };
   },
 };

@@ -1,39 +1,78 @@
 import type { LockTree } from './npm-lockfile-model.ts';
+import { type InstallLayout, resolveRequests } from './npm-lockfile-tree.ts';
+
+/** What every install location's requires resolve to. */
+export interface ResolvedLockTree {
+  /** The locations the local projects' declared dependencies resolve to: the direct dependencies. */
+  direct: Set<string>;
+  /** For every installed package (not a link, not a local project), the packages it requires, as locations. */
+  edges: Map<string, string[]>;
+}
 
 /**
- * The locations that the local projects' declared dependencies resolve to, the way Node resolves
- * a require from the project's folder: its own node_modules first, then each ancestor's (never
- * inside a `node_modules/node_modules`). A dependency that resolves to a link (a workspace member,
- * a `file:` directory) is not a package, so it marks nothing.
- *
- * Walking up from a project by slicing and hashing ever-shorter paths would cost the square of
- * its depth; instead the folders that hold a node_modules are put in a trie once, and each project
- * path is walked down that trie a single time. Everything stays linear in the lockfile's size.
+ * Resolves the local projects' declared dependencies and every install's requires the way Node
+ * resolves a require from that folder: its own node_modules first, then each ancestor's (never
+ * inside a `node_modules/node_modules`), as Arborist builds its edges. A name that resolves to a
+ * link (a workspace member, a `file:` directory) reaches a local project, not a package, so it
+ * is neither direct nor an edge; a name that resolves nowhere (an optional dependency left out,
+ * an unmet peer) is not an edge either.
  */
-export function directLocations(tree: LockTree): Set<string> {
-  const folders = new Set<string>();
-  for (const location of tree.nodes.keys()) {
-    const nested = location.lastIndexOf('/node_modules/');
-    if (nested >= 0) folders.add(location.slice(0, nested));
-    else if (location.startsWith('node_modules/')) folders.add('');
+export function resolveLockTree(tree: LockTree): ResolvedLockTree {
+  const requests = new Map<string, Iterable<string>>(tree.projects);
+  for (const [location, node] of tree.nodes) {
+    if (!node.link && !tree.projects.has(location) && node.requires.length > 0) requests.set(location, node.requires);
   }
-  const trie = new FolderTrie();
-  for (const folder of folders) trie.mark(folder);
+  const isPackage = (location: string) => {
+    const node = tree.nodes.get(location);
+    return node !== undefined && !node.link && !tree.projects.has(location);
+  };
 
   const direct = new Set<string>();
-  for (const [project, names] of tree.projects) {
-    const candidates = trie.markedAncestors(project);
-    for (const name of new Set(names)) {
-      for (const folder of candidates) {
-        const location = folder === '' ? `node_modules/${name}` : `${folder}/node_modules/${name}`;
-        const node = tree.nodes.get(location);
-        if (node === undefined) continue;
-        if (!node.link) direct.add(location);
-        break;
-      }
+  const edges = new Map<string, string[]>();
+  for (const [location, targets] of resolveRequests(installLayout(tree), requests)) {
+    if (tree.projects.has(location)) {
+      for (const target of targets.values()) if (!tree.nodes.get(target)?.link) direct.add(target);
+    } else {
+      edges.set(location, [...targets.values()].filter(isPackage));
     }
   }
-  return direct;
+  return { direct, edges };
+}
+
+/**
+ * The folders of a flattened lockfile: every location, every folder that holds a node_modules,
+ * and the root. Each is searched after itself in its nearest such ancestor that is not a
+ * node_modules folder; a trie of the folders finds that ancestor in one walk down each path,
+ * so building the layout stays linear in the lockfile's size.
+ */
+function installLayout(tree: LockTree): InstallLayout {
+  const installed = new Map<string, Map<string, string>>();
+  const folders = new Set<string>(['']);
+  for (const location of tree.nodes.keys()) {
+    folders.add(location);
+    const nested = location.lastIndexOf('/node_modules/');
+    let holder: string;
+    let name: string;
+    if (nested >= 0) {
+      holder = location.slice(0, nested);
+      name = location.slice(nested + '/node_modules/'.length);
+    } else if (location.startsWith('node_modules/')) {
+      holder = '';
+      name = location.slice('node_modules/'.length);
+    } else {
+      continue;
+    }
+    folders.add(holder);
+    const here = installed.get(holder);
+    if (here === undefined) installed.set(holder, new Map([[name, location]]));
+    else here.set(name, location);
+  }
+
+  const trie = new FolderTrie();
+  for (const folder of folders) trie.mark(folder);
+  const searchParent = new Map<string, string | undefined>();
+  for (const folder of folders) searchParent.set(folder, folder === '' ? undefined : trie.nearestMarkedAncestor(folder));
+  return { searchParent, installed };
 }
 
 interface TrieNode {
@@ -41,7 +80,7 @@ interface TrieNode {
   children: Map<string, TrieNode>;
 }
 
-/** A set of posix folder paths ('' is the lockfile's folder) that can list a path's members among its ancestors. */
+/** A set of posix folder paths ('' is the lockfile's folder) that can name a path's nearest member ancestor. */
 class FolderTrie {
   readonly #root: TrieNode = { marked: false, children: new Map() };
 
@@ -60,18 +99,21 @@ class FolderTrie {
     node.marked = true;
   }
 
-  /** The marked folders among `path` and its ancestors, nearest first, skipping node_modules folders. */
-  markedAncestors(path: string): string[] {
-    const found = this.#root.marked ? [''] : [];
-    if (path === '') return found;
+  /** The nearest marked proper ancestor of a non-empty `path`, skipping node_modules folders; '' at worst. */
+  nearestMarkedAncestor(path: string): string {
+    // Remember where the nearest ends and slice once: slicing at every marked level would copy
+    // the path once per level.
+    let nearest = 0;
     let node: TrieNode | undefined = this.#root;
     let end = -1;
-    for (const segment of path.split('/')) {
+    const segments = path.split('/');
+    for (let i = 0; i < segments.length - 1; i++) {
+      const segment = segments[i]!;
       node = node.children.get(segment);
       if (node === undefined) break;
       end += segment.length + 1;
-      if (node.marked && segment !== 'node_modules') found.push(path.slice(0, end));
+      if (node.marked && segment !== 'node_modules') nearest = end;
     }
-    return found.reverse();
+    return path.slice(0, nearest);
   }
 }

@@ -16,6 +16,12 @@ export interface LockNode {
   /** A symlink; `resolved` is then the location of its target. */
   link: boolean;
   scope: DependencyScope;
+  /**
+   * The names this install requires (its dependencies, optional and peer dependencies), which
+   * Node resolves from its location: the graph edges. Empty for links and local projects, whose
+   * declared names are in LockTree.projects.
+   */
+  requires: string[];
 }
 
 /**
@@ -94,6 +100,9 @@ export function readNameMap(entry: Record<string, unknown>, key: string, source:
   if (!isJsonObject(value)) throw lockfileInvalid(source, `${where()}.${key} must be an object, got ${jsonType(value)}`);
   return Object.keys(value);
 }
+
+/** The fields of an installed package's lockfile entry whose names it requires at run time. */
+export const INSTALLED_DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies'] as const;
 
 /** The dependency fields of a package.json (and of a project entry of a lockfile). */
 export const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import {
   DEPENDENCY_FIELDS,
+  INSTALLED_DEPENDENCY_FIELDS,
   type LockNode,
   type LockTree,
   MAX_LOCATION_LENGTH,
@@ -60,6 +61,7 @@ function readEntry(entry: unknown, location: string, source: string): LockNode {
   // `ms`) and workspace members. Otherwise the folder name is the package name.
   const name = readString(entry, 'name', source, where) ?? nameFromLocation(location);
   if (location !== '' && name === '') throw lockfileInvalid(source, `${where()} has no package name`);
+  const requires = link ? [] : INSTALLED_DEPENDENCY_FIELDS.flatMap((field) => readNameMap(entry, field, source, where));
   return {
     name,
     version: readString(entry, 'version', source, where) ?? '',
@@ -72,6 +74,7 @@ function readEntry(entry: unknown, location: string, source: string): LockNode {
       devOptional: readFlag(entry, 'devOptional', source, where),
       peer: readFlag(entry, 'peer', source, where),
     }),
+    requires,
   };
 }
 

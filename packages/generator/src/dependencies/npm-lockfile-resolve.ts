@@ -1,7 +1,7 @@
 import { integrityToDigestSet } from '@provenant/core';
 import { PackageURL } from 'packageurl-js';
 import { type DependencyScope, type LockNode, type LockTree, type ResolvedPackage, lockfileInvalid } from './npm-lockfile-model.ts';
-import { directLocations } from './npm-lockfile-direct.ts';
+import { resolveLockTree } from './npm-lockfile-direct.ts';
 import { classifySource, registryTarballUrl } from './npm-lockfile-source.ts';
 
 // "Strongest" first: a package that any install path needs in production is a production
@@ -10,13 +10,15 @@ const SCOPE_RANK: Record<DependencyScope, number> = { prod: 3, optional: 2, peer
 
 /**
  * Turns a flattened lockfile into one ResolvedPackage per distinct `name@version`, sorted by name
- * then version. Local projects and links are not dependencies. When a package is installed at
- * several locations: its scope is the strongest of theirs (prod > optional > peer > dev), it is
- * direct if any location is, and digest/downloadLocation/sourceKind come from the first location
- * in lockfile order that has an integrity (else the first location).
+ * then version, and the purls of the direct dependencies (the graph's roots). Local projects and
+ * links are not dependencies. When a package is installed at several locations: its scope is the
+ * strongest of theirs (prod > optional > peer > dev), it is direct if any location is, its
+ * dependencies are the union of what each location's requires resolve to, and
+ * digest/downloadLocation/sourceKind come from the first location in lockfile order that has an
+ * integrity (else the first location).
  */
-export function resolvePackages(tree: LockTree, source: string): ResolvedPackage[] {
-  const direct = directLocations(tree);
+export function resolvePackages(tree: LockTree, source: string): { packages: ResolvedPackage[]; roots: string[] } {
+  const { direct, edges } = resolveLockTree(tree);
   const byKey = new Map<string, ResolvedPackage>();
   for (const [location, node] of tree.nodes) {
     if (node.link || tree.projects.has(location)) continue;
@@ -33,7 +35,25 @@ export function resolvePackages(tree: LockTree, source: string): ResolvedPackage
       if (Object.keys(better.digest).length > 0) byKey.set(key, { ...better, scope: seen.scope });
     }
   }
-  return [...byKey.values()].sort(compareNameVersion);
+
+  // Edges are collected per location, then merged per name@version as purls.
+  const purlAt = (location: string) => {
+    const node = tree.nodes.get(location)!;
+    return byKey.get(`${node.name}@${node.version}`)!.purl;
+  };
+  const dependencies = new Map<string, Set<string>>();
+  for (const [location, targets] of edges) {
+    const node = tree.nodes.get(location)!;
+    const key = `${node.name}@${node.version}`;
+    const set = dependencies.get(key) ?? new Set<string>();
+    dependencies.set(key, set);
+    for (const target of targets) set.add(purlAt(target));
+  }
+  for (const [key, pkg] of byKey) pkg.dependencies = [...(dependencies.get(key) ?? [])].sort();
+
+  const packages = [...byKey.values()].sort(compareNameVersion);
+  const roots = [...new Set(packages.filter((p) => p.direct).map((p) => p.purl))].sort();
+  return { packages, roots };
 }
 
 function toPackage(node: LockNode, direct: boolean, location: string, source: string): ResolvedPackage {

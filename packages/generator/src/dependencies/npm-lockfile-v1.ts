@@ -39,6 +39,7 @@ export function readDependenciesTree(data: Record<string, unknown>, source: stri
     integrity: undefined,
     link: false,
     scope: 'prod',
+    requires: [],
   });
 
   const top = data['dependencies'];
@@ -65,7 +66,7 @@ export function readDependenciesTree(data: Record<string, unknown>, source: stri
         // The link's children and its own dependency list belong to the target directory.
         childParent = node.resolved ?? '';
         if (childParent !== '' && !nodes.has(childParent)) {
-          nodes.set(childParent, { ...node, link: false, resolved: undefined });
+          nodes.set(childParent, { ...node, link: false, resolved: undefined, requires: [] });
           projects.set(childParent, readNameMap(entry, 'requires', source, where));
         }
       }
@@ -93,12 +94,14 @@ function readEntry(key: string, entry: Record<string, unknown>, source: string, 
     devOptional: false,
     peer: false,
   });
-  const node: LockNode = { name: key, version: '', resolved, integrity, link: false, scope };
+  // v1 `requires` lists every dependency an entry needs (npm 6 recorded no peer dependencies).
+  const requires = readNameMap(entry, 'requires', source, where);
+  const node: LockNode = { name: key, version: '', resolved, integrity, link: false, scope, requires };
   const spec = version ?? resolved ?? '';
 
   if (spec.startsWith('file:')) {
     const path = spec.slice('file:'.length);
-    if (!TARBALL_FILE.test(path)) return { ...node, link: true, resolved: linkTarget(path) };
+    if (!TARBALL_FILE.test(path)) return { ...node, link: true, resolved: linkTarget(path), requires: [] };
     Object.assign(node, { resolved: spec }, versionFromTarball(key, path) ?? fromResolved(key, resolved));
   } else if (spec.startsWith('npm:')) {
     // `npm:@scope/real@1.2.3`: the last `@` that is not the scope's separates the version.

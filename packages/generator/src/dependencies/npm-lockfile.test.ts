@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ResourceDescriptorSchema, isProvenantError } from '@provenant/core';
-import { fakeContext } from '../testing/fake-context.ts';
 import { type DependencyScope, type ResolvedPackage, parseNpmLockfile, toResourceDescriptor } from './npm-lockfile.ts';
 import { classifySource, registryTarballUrl, versionFromTarball } from './npm-lockfile-source.ts';
 
@@ -25,7 +24,7 @@ interface ArbNode {
   optional: boolean;
   devOptional: boolean;
   peer: boolean;
-  edgesOut: Map<string, { to: ArbNode | null }>;
+  edgesOut: Map<string, { to: ArbNode | null; type: string }>;
   inventory: Map<string, ArbNode>;
 }
 type ArboristClass = new (options: { path: string }) => { loadVirtual(): Promise<ArbNode> };
@@ -42,7 +41,7 @@ async function lockfileOf(dir: string): Promise<string> {
 }
 
 /** Parses a fixture the way the collector does: its lockfile plus the package.json beside it. */
-async function parseFixture(name: string): Promise<{ lockfileVersion: number; packages: ResolvedPackage[] }> {
+async function parseFixture(name: string): Promise<{ lockfileVersion: number; packages: ResolvedPackage[]; roots: string[] }> {
   const dir = join(FIXTURES, name);
   const file = await lockfileOf(dir);
   const rootManifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
@@ -94,7 +93,25 @@ async function arboristView(name: string) {
       if (edge.to && !edge.to.isLink) direct.add(`${edge.to.packageName}@${edge.to.version}`);
     }
   }
-  return { scopes, direct };
+  // The graph: each package's resolved edges, merged per name@version; an edge to a link reaches
+  // a local project, not a package.
+  const edges = new Map<string, Set<string>>();
+  for (const n of nodes) {
+    if (n.isRoot || n.isLink || n.isWorkspace || linkTargets.has(n)) continue;
+    const id = `${n.packageName}@${n.version}`;
+    const out = edges.get(id) ?? new Set<string>();
+    edges.set(id, out);
+    for (const edge of n.edgesOut.values()) {
+      if (edge.to && !edge.to.isLink) out.add(`${edge.to.packageName}@${edge.to.version}`);
+    }
+  }
+  return { scopes, direct, edges };
+}
+
+/** Our edges as name@version sets, for comparing with Arborist's. */
+function edgeIds(packages: ResolvedPackage[]): Map<string, Set<string>> {
+  const idOf = new Map(packages.map((p) => [p.purl, `${p.name}@${p.version}`]));
+  return new Map(packages.map((p) => [`${p.name}@${p.version}`, new Set((p.dependencies ?? []).map((d) => idOf.get(d) ?? `missing ${d}`))]));
 }
 
 const FIXTURE_NAMES = (await readdir(FIXTURES, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -127,6 +144,13 @@ describe('parity with npm Arborist on every fixture', () => {
         assert.deepEqual(new Map(packages.map((p) => [`${p.name}@${p.version}`, p.scope])), new Map([...expected.scopes].sort()));
       }
       assert.deepEqual(packages.filter((p) => p.direct).map((p) => `${p.name}@${p.version}`).sort(), [...expected.direct].sort());
+    });
+
+    test(`${name}: same graph edges and roots as Arborist`, async () => {
+      const [{ packages, roots }, expected] = await Promise.all([parseFixture(name), arboristView(name)]);
+      assert.deepEqual(edgeIds(packages), new Map([...expected.edges].sort()));
+      assert.deepEqual(roots, packages.filter((p) => p.direct).map((p) => p.purl).sort());
+      for (const p of packages) assert.deepEqual(p.dependencies, [...new Set(p.dependencies)].sort(), `${p.purl}: sorted, no duplicates`);
     });
   }
 
@@ -162,6 +186,7 @@ describe('parseNpmLockfile on the small app (v3)', async () => {
       scope: 'prod',
       direct: true,
       sourceKind: 'registry',
+      dependencies: [],
     });
   });
 
@@ -192,6 +217,14 @@ describe('parseNpmLockfile on the small app (v3)', async () => {
     assert.equal(get(packages, 'react@18.3.1').direct, false);
     // A root peerDependency that a prod package also needs stays prod, and is direct.
     assert.deepEqual([get(packages, 'escape-html@1.0.3').scope, get(packages, 'escape-html@1.0.3').direct], ['prod', true]);
+  });
+
+  test('edges resolve from each install location, as Node does', () => {
+    // debug@2.6.9 under connect/ and finalhandler/ finds ms@2.0.0; the hoisted debug@4.3.4 finds ms@2.1.2.
+    assert.deepEqual(get(packages, 'debug@2.6.9').dependencies, ['pkg:npm/ms@2.0.0']);
+    assert.deepEqual(get(packages, 'debug@4.3.4').dependencies, ['pkg:npm/ms@2.1.2']);
+    // react-dom's peer react is an edge too; an alias is an edge to the real package.
+    assert.ok(get(packages, 'react-dom@18.2.0').dependencies?.includes('pkg:npm/react@18.3.1'));
   });
 
   test('output is sorted by name then version', () => {
@@ -257,6 +290,33 @@ describe('workspaces', async () => {
     assert.deepEqual([get(packages, 'semver@6.3.1').scope, get(packages, 'semver@6.3.1').direct], ['dev', true]);
     assert.equal(get(packages, 'debug@4.3.4').direct, true); // declared by @mono/a, hoisted to the root
     assert.deepEqual([get(packages, 'once@1.4.0').scope, get(packages, 'once@1.4.0').direct], ['optional', true]);
+  });
+
+  test('roots are the direct dependencies; an edge to a workspace member is no edge', async () => {
+    const { roots } = await parseFixture('workspaces');
+    assert.deepEqual(roots, packages.filter((p) => p.direct).map((p) => p.purl));
+    const purls = new Set(packages.map((p) => p.purl));
+    for (const p of packages) for (const d of p.dependencies ?? []) assert.ok(purls.has(d), `${p.purl} -> ${d}`);
+  });
+});
+
+describe('edges stay linear in the lockfile', () => {
+  test('230 nested levels, each requiring 2,000 names hoisted to the root', () => {
+    const names = Array.from({ length: 2000 }, (_, i) => `n${i}`);
+    const packages: Record<string, unknown> = { '': { name: 'x', dependencies: { a0: '1' } } };
+    let location = '';
+    for (let depth = 0; depth < 230; depth++) {
+      location = depth === 0 ? 'node_modules/a0' : `${location}/node_modules/a${depth}`;
+      packages[location] = { version: `1.0.${depth}`, dependencies: Object.fromEntries(names.map((n) => [n, '1'])) };
+    }
+    for (const n of names) packages[`node_modules/${n}`] = { version: '1.0.0' };
+    // The deepest level also has its own n0, which must win over the hoisted one.
+    packages[`${location}/node_modules/n0`] = { version: '2.0.0' };
+    const started = performance.now();
+    const result = parseNpmLockfile(JSON.stringify({ lockfileVersion: 3, packages }));
+    assert.ok(performance.now() - started < 5000, 'resolving 460,000 edges takes seconds at most');
+    assert.equal(get(result.packages, 'a229@1.0.229').dependencies?.[0], 'pkg:npm/n0@2.0.0');
+    assert.equal(get(result.packages, 'a228@1.0.228').dependencies?.[0], 'pkg:npm/n0@1.0.0');
   });
 });
 

@@ -1,7 +1,4 @@
-import { relative, resolve, sep } from 'node:path';
-import { ProvenantError } from '@provenant/core';
-import type { Collector, CollectorContext } from '../context.ts';
-import { type DependencyFacts, type LockTree, type ResolvedPackage, isJsonObject, jsonType, lockfileInvalid } from './npm-lockfile-model.ts';
+import { type LockTree, type ResolvedPackage, isJsonObject, jsonType, lockfileInvalid } from './npm-lockfile-model.ts';
 import { readPackagesSection } from './npm-lockfile-packages.ts';
 import { resolvePackages } from './npm-lockfile-resolve.ts';
 import { readDependenciesTree } from './npm-lockfile-v1.ts';
@@ -23,6 +20,9 @@ export const MAX_LOCKFILE_BYTES = 256 * 1024 * 1024;
  * Aliases (`"my-ms": "npm:ms@2.1.2"`) are recorded under the real package (`ms@2.1.2`): that is
  * what was downloaded and what the purl must name; the alias is only a folder name.
  *
+ * Each package's `dependencies` are the purls its requires resolve to from where it is installed
+ * (Node's resolution, as Arborist's edges); `roots` are the purls of the direct dependencies.
+ *
  * @throws ProvenantError LOCKFILE_INVALID, with `<source>: <what is wrong>`, for anything that
  * is not a well-formed lockfile.
  */
@@ -30,7 +30,7 @@ export function parseNpmLockfile(
   text: string,
   source = 'package-lock.json',
   options: { rootManifest?: unknown } = {},
-): { lockfileVersion: number; packages: ResolvedPackage[] } {
+): { lockfileVersion: number; packages: ResolvedPackage[]; roots: string[] } {
   let data: unknown;
   try {
     // npm tolerates a byte-order mark; JSON.parse does not.
@@ -47,7 +47,7 @@ export function parseNpmLockfile(
     const shown = typeof lockfileVersion === 'number' ? String(lockfileVersion) : jsonType(lockfileVersion);
     throw lockfileInvalid(source, `unsupported lockfileVersion ${shown} (expected 1, 2 or 3)`);
   }
-  return { lockfileVersion, packages: resolvePackages(tree, source) };
+  return { lockfileVersion, ...resolvePackages(tree, source) };
 }
 
 export { toResourceDescriptor } from './resource-descriptor.ts';

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { addIdentityOptions } from './commands/sigstore-identity-flags.ts';
 import { EXIT } from './exit-codes.ts';
 import { type Io, errorLine, processIo } from './output.ts';
 import { VERSION } from './version.ts';
@@ -19,6 +20,27 @@ function addCollectOptions(cmd: Command): Command {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/**
+ * Options shared by `attest` and `sign`: how to sign. `--key` signs with a key; otherwise keyless
+ * (Fulcio certificate for the job's OIDC identity, Rekor entry, optional TSA timestamp), chosen
+ * by `--keyless` or any keyless option, or by default when an OIDC token is available (in CI).
+ */
+function addSigningOptions(cmd: Command): Command {
+  return cmd
+    .option('--key <file>', 'PEM private key to sign with (otherwise: keyless)')
+    .option('--key-passphrase-env <var>', 'environment variable holding the key passphrase', 'PROVENANT_KEY_PASSPHRASE')
+    .addOption(new Option('--format <format>', 'output format (intoto-jsonl only with --key)').choices(['sigstore', 'intoto-jsonl']).default('sigstore'))
+    .option('--keyless', 'sign keyless: a Fulcio certificate for this job\'s OIDC identity, logged in Rekor (default in CI when no --key is given)')
+    .option('--identity-token <token|@file>', 'OIDC token for Fulcio (default: SIGSTORE_ID_TOKEN, or the CI platform\'s token service); @file reads it from a file')
+    .option('--signing-config <file>', 'Sigstore SigningConfig v0.2 naming Fulcio, Rekor and TSA services')
+    .option('--fulcio-url <url>', 'Fulcio base URL (default https://fulcio.sigstore.dev)')
+    .option('--rekor-url <url>', 'Rekor base URL (default https://rekor.sigstore.dev)')
+    .addOption(new Option('--rekor-version <n>', 'Rekor API version of --rekor-url (default 1), or the only one to select from --signing-config').choices(['1', '2']))
+    .option('--tsa-url <url>', 'RFC 3161 timestamp authority URL (default: none)')
+    .option('--no-tlog', 'write no transparency log entry (needs a TSA)')
+    .option('--sigstore-retries <n>', 'retries per Fulcio/Rekor/TSA request after a network error or 5xx (default 2)');
 }
 
 /**
@@ -59,39 +81,45 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--out <file>', 'write the statement here instead of stdout')
     .action(action(() => import('./commands/generate.ts')));
 
-  addCollectOptions(program.command('attest').description('collect what the build was, sign it and write a Sigstore bundle'))
+  addSigningOptions(addCollectOptions(program.command('attest').description('collect what the build was, sign it (with a key, or keyless) and write a Sigstore bundle')))
     .requiredOption('--out <file>', 'where to write the bundle')
-    .option('--key <file>', 'PEM private key to sign with')
-    .option('--key-passphrase-env <var>', 'environment variable holding the key passphrase', 'PROVENANT_KEY_PASSPHRASE')
-    .addOption(new Option('--format <format>', 'output format').choices(['sigstore', 'intoto-jsonl']).default('sigstore'))
     .option('--statement-out <file>', 'also write the unsigned statement here')
     .action(action(() => import('./commands/attest.ts')));
 
-  program
-    .command('sign')
-    .description('sign an in-toto statement made elsewhere, byte for byte')
+  addSigningOptions(program.command('sign').description('sign an in-toto statement made elsewhere, byte for byte (with a key, or keyless)'))
     .argument('<statement>', 'statement JSON file')
-    .requiredOption('--key <file>', 'PEM private key')
-    .option('--key-passphrase-env <var>', 'environment variable holding the key passphrase', 'PROVENANT_KEY_PASSPHRASE')
     .requiredOption('--out <file>', 'where to write the bundle')
-    .addOption(new Option('--format <format>', 'output format').choices(['sigstore', 'intoto-jsonl']).default('sigstore'))
     .action(action(() => import('./commands/sign.ts')));
 
-  program
-    .command('verify')
-    .description('verify an artifact against its attestation, trusted keys and a policy; prints PASSED or FAILED')
-    .argument('<artifact>', 'artifact path, or sha256:<hex> / sha384:<hex> / sha512:<hex>')
-    .requiredOption('--bundle <file>', 'Sigstore bundle, DSSE envelope or JSONL of them')
-    .option('--key <file>', 'trusted PEM public key; repeatable', collect, [])
-    .option('--policy <file>', 'policy file (YAML or JSON)')
-    .option('--builder-id <id>', 'required builder id (exact); repeatable', collect, [])
-    .option('--builder-id-prefix <prefix>', 'allowed builder id prefix; repeatable', collect, [])
-    .option('--source-uri <uri>', 'required source repository; repeatable', collect, [])
-    .option('--source-ref <ref>', 'required source ref, exact or glob (refs/tags/v*); repeatable', collect, [])
-    .option('--build-type <uri>', 'required buildType; repeatable', collect, [])
-    .option('--max-age <duration>', 'maximum attestation age, e.g. 30d, 12h, 90m')
-    .option('--json', 'print the result object as JSON on stdout')
-    .action(action(() => import('./commands/verify.ts')));
+  addIdentityOptions(
+    program
+      .command('verify')
+      .description('verify an artifact against its attestation, trusted keys or keyless identities, and a policy; prints PASSED or FAILED')
+      .argument('<artifact>', 'artifact path, or sha256:<hex> / sha384:<hex> / sha512:<hex>')
+      .requiredOption('--bundle <file>', 'Sigstore bundle, DSSE envelope or JSONL of them')
+      .option('--key <file>', 'trusted PEM public key; repeatable', collect, [])
+      .option('--policy <file>', 'policy file (YAML or JSON)')
+      .option('--builder-id <id>', 'required builder id (exact); repeatable', collect, [])
+      .option('--builder-id-prefix <prefix>', 'allowed builder id prefix; repeatable', collect, [])
+      .option('--source-uri <uri>', 'required source repository; repeatable', collect, [])
+      .option('--source-ref <ref>', 'required source ref, exact or glob (refs/tags/v*); repeatable', collect, [])
+      .option('--build-type <uri>', 'required buildType; repeatable', collect, [])
+      .option('--predicate-type <uri>', 'accepted predicate type (default: SLSA provenance v1 and v0.2); repeatable', collect, [])
+      .addOption(new Option('--min-bundle-version <version>', 'oldest accepted Sigstore bundle version').choices(['0.1', '0.2', '0.3']))
+      .option('--max-age <duration>', 'maximum attestation age, e.g. 30d, 12h, 90m')
+      .option('--json', 'print the result object as JSON on stdout'),
+  ).action(action(() => import('./commands/verify.ts')));
+
+  const sigstore = program.command('sigstore').description('Sigstore client protocols');
+  addIdentityOptions(
+    sigstore
+      .command('verify-bundle')
+      .description('verify a Sigstore bundle as the Sigstore conformance suite asks: exit 0 verified, non-zero rejected')
+      .argument('<file-or-digest>', 'the artifact, or sha256:<hex> (when it is not an existing file)')
+      .requiredOption('--bundle <file>', 'Sigstore bundle')
+      .option('--key <file>', 'trusted PEM public key (instead of a certificate identity)')
+      .option('--staging', 'the bundle is from the staging instance: needs its --trusted-root (none ships offline)'),
+  ).action(action(() => import('./commands/sigstore-verify-bundle.ts')));
 
   program
     .command('inspect')

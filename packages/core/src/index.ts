@@ -40,3 +40,25 @@ export {
 export { SLSA_VSA_V1, VsaV1Schema, type VsaV1 } from './schemas/vsa.ts';
 export { DsseEnvelopeSchema } from './schemas/dsse-envelope.ts';
 export type { Bundle } from '@sigstore/bundle';
+export { type OidcContext, type OidcExecResult, processOidcContext } from './keyless/oidc-context.ts';
+export { type IdentityTokenClaims, SIGSTORE_AUDIENCE, checkIdentityToken } from './keyless/identity-token.ts';
+export { type TokenSource, checkedProvider } from './keyless/token-source.ts';
+export { githubActionsToken } from './keyless/github-actions-token.ts';
+export { gitlabCiToken } from './keyless/gitlab-ci-token.ts';
+export { buildkiteToken } from './keyless/buildkite-token.ts';
+export { circleciToken } from './keyless/circleci-token.ts';
+export { sigstoreEnvToken } from './keyless/sigstore-env-token.ts';
+export { type IdentitySelection, TOKEN_SOURCES, selectIdentityProvider } from './keyless/select-identity-provider.ts';
+export {
+  PUBLIC_GOOD_FULCIO_URL,
+  PUBLIC_GOOD_REKOR_URL,
+  type ServiceFlags,
+  type SigstoreServices,
+  type TlogService,
+  type TsaService,
+  serviceURL,
+  servicesFromFlags,
+} from './keyless/sigstore-services.ts';
+export { SIGNING_CONFIG_V02_MEDIA_TYPE, type SelectOptions, type SigningConfig, parseSigningConfig, selectServices } from './keyless/signing-config.ts';
+export { type KeylessSigningOptions, certificateIdentityOf, signStatementKeyless } from './keyless/keyless-signer.ts';
+export type { IdentityProvider } from '@sigstore/sign';

@@ -1,6 +1,8 @@
 import { INTOTO_PAYLOAD_TYPE, type LoadedAttestation } from '@provenant/core';
+import { type CertificateIdentity, certificateIdentityOf } from './certificate-identity.ts';
 import type { Finding } from './finding.ts';
 import { parsePayloadJson } from './read-payload.ts';
+import { sigstoreCore } from './sigstore-modules.ts';
 import { type SigningMaterial, toSignedEnvelope } from './signed-envelope.ts';
 import type { ProvenanceView } from './view/provenance-view.ts';
 import { toProvenanceView } from './view/to-provenance-view.ts';
@@ -13,6 +15,8 @@ export interface AttestationSummary {
   /** How the bundle says it was signed. */
   signedWith: SigningMaterial['kind'];
   signatureCount: number;
+  /** SAN, OIDC issuer and Fulcio extensions of a keyless bundle's certificate, as it says (unverified). */
+  certificate?: CertificateIdentity;
   statement?: unknown;
   view?: ProvenanceView;
   /** Why it cannot be read as SLSA provenance (BUNDLE_MALFORMED, PAYLOAD_TYPE_UNSUPPORTED, STATEMENT_INVALID). */
@@ -34,6 +38,13 @@ export function inspectAttestation(att: LoadedAttestation): AttestationSummary {
     signatureCount: envelope.signatures.length,
     findings: [],
   };
+  if (envelope.material.kind === 'certificate') {
+    try {
+      summary.certificate = certificateIdentityOf(sigstoreCore().X509Certificate.parse(Buffer.from(envelope.material.chain[0] ?? [])));
+    } catch {
+      // A certificate that does not parse names nobody; verify reports it.
+    }
+  }
   if (envelope.payloadType !== INTOTO_PAYLOAD_TYPE) {
     summary.findings.push({ code: 'PAYLOAD_TYPE_UNSUPPORTED', message: `payload type ${envelope.payloadType} is not an in-toto statement`, expected: INTOTO_PAYLOAD_TYPE, actual: envelope.payloadType });
     return summary;

@@ -48,7 +48,7 @@ describe('parsePolicy', () => {
   });
 
   const invalid: { name: string; text: string; message: RegExp }[] = [
-    { name: 'unknown top-level key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nbuilders: []\n', message: /^policy\.yaml:3:1: unknown key "builders" \(allowed: apiVersion, kind, predicateTypes, builder, source, buildTypes, maxAge\)$/ },
+    { name: 'unknown top-level key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nbuilders: []\n', message: /^policy\.yaml:3:1: unknown key "builders" \(allowed: apiVersion, kind, predicateTypes, builder, source, buildTypes, maxAge, identities, minBundleVersion\)$/ },
     { name: 'unknown nested key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nsource:\n  uris: [https://x]\n  ref: [refs/heads/main]\n', message: /^policy\.yaml:5:3: unknown key "ref" in source \(allowed: uris, refs\)$/ },
     { name: 'unknown key in JSON', text: '{\n  "apiVersion": "provenant.dev/v1",\n  "kind": "Policy",\n  "builder": { "id": ["x"] }\n}', message: /^policy\.yaml:4:16: unknown key "id" in builder/ },
     { name: 'bad duration', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nmaxAge: 7 days\n', message: /^policy\.yaml:3:9: maxAge: expected a duration such as 30d, 12h, 90m, 3600s/ },
@@ -83,6 +83,46 @@ describe('parsePolicy', () => {
     const schema = json.$defs['ProvenantPolicy']!;
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(schema.required, ['apiVersion', 'kind']);
-    assert.deepEqual(Object.keys(schema.properties), ['apiVersion', 'kind', 'predicateTypes', 'builder', 'source', 'buildTypes', 'maxAge']);
+    assert.deepEqual(Object.keys(schema.properties), ['apiVersion', 'kind', 'predicateTypes', 'builder', 'source', 'buildTypes', 'maxAge', 'identities', 'minBundleVersion']);
   });
+
+  it('reads keyless identities and a minimum bundle version', () => {
+    const policy = parsePolicy(`apiVersion: provenant.dev/v1
+kind: Policy
+minBundleVersion: "0.2"
+identities:
+  - subjectAlternativeNameRegexp: https://github\\.com/acme/.*
+    issuer: https://token.actions.githubusercontent.com
+    extensions: { sourceRepositoryURI: https://github.com/acme/app, runnerEnvironment: github-hosted }
+    denySelfHostedRunners: true
+  - subjectAlternativeName: https://dotcom.releases.github.com
+    noIssuer: true
+`);
+    assert.deepEqual(policy, {
+      minBundleVersion: '0.2',
+      identities: [
+        {
+          subjectAlternativeNameRegexp: 'https://github\\.com/acme/.*',
+          issuer: 'https://token.actions.githubusercontent.com',
+          extensions: { sourceRepositoryURI: 'https://github.com/acme/app', runnerEnvironment: 'github-hosted' },
+          denySelfHostedRunners: true,
+        },
+        { subjectAlternativeName: 'https://dotcom.releases.github.com', noIssuer: true },
+      ],
+    });
+  });
+
+  const identityErrors: [string, string, RegExp][] = [
+    ['no issuer', 'identities: [{ subjectAlternativeName: a }]', /^policy\.yaml:3:\d+: identities\[0\]: expected exactly one of issuer, issuerRegexp and noIssuer$/m],
+    ['no SAN', 'identities: [{ issuer: b }]', /identities\[0\]: expected exactly one of subjectAlternativeName and subjectAlternativeNameRegexp/],
+    ['a regexp that does not compile', 'identities: [{ subjectAlternativeNameRegexp: "(", issuer: b }]', /identities\[0\]\.subjectAlternativeNameRegexp: not a valid regular expression/],
+    ['an unknown extension', 'identities: [{ subjectAlternativeName: a, issuer: b, extensions: { repo: x } }]', /unknown key "repo" in identities\[0\]\.extensions \(allowed: githubWorkflowTrigger, /],
+    ['an unknown identity key', 'identities: [{ san: a, issuer: b }]', /unknown key "san" in identities\[0\] \(allowed: subjectAlternativeName, /],
+    ['an unknown bundle version', 'minBundleVersion: "0.9"', /minBundleVersion: expected one of 0\.1, 0\.2, 0\.3/],
+  ];
+  for (const [name, yaml, message] of identityErrors) {
+    it(`refuses an identity policy with ${name}`, () => {
+      assert.match(policyError(`apiVersion: provenant.dev/v1\nkind: Policy\n${yaml}\n`), message);
+    });
+  }
 });

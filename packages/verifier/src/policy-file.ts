@@ -1,13 +1,48 @@
 import { ProvenantError } from '@provenant/core';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { BUNDLE_VERSIONS } from './checks/bundle-version.ts';
 import { DURATION_PATTERN } from './duration.ts';
+import { FULCIO_EXTENSIONS } from './fulcio-extensions.ts';
+import { compileAnchored } from './identity-policy.ts';
 import { formatPath } from './issue-path.ts';
 import type { Policy } from './policy.ts';
 
 const DURATION_HINT = 'expected a duration such as 30d, 12h, 90m, 3600s, or a positive whole number of seconds';
 
 const List = (description: string) => z.array(z.string().min(1, { error: 'expected a non-empty string' })).min(1, { error: 'expected at least one entry (omit the field to leave it unconstrained)' }).meta({ description });
+
+const Text = (description: string) => z.string().min(1, { error: 'expected a non-empty string' }).meta({ description });
+const Regexp = (description: string) =>
+  z
+    .string()
+    .min(1, { error: 'expected a non-empty string' })
+    .refine((s) => compileAnchored(s) !== undefined, { error: 'not a valid regular expression' })
+    .meta({ description });
+
+const ExtensionsSchema = z
+  .strictObject(Object.fromEntries(FULCIO_EXTENSIONS.map((e) => [e.name, Text(`Fulcio extension ${e.oid}, exactly.`).optional()])) as Record<(typeof FULCIO_EXTENSIONS)[number]['name'], z.ZodOptional<z.ZodString>>)
+  .meta({ description: 'Fulcio certificate extensions that must have exactly these values.' });
+
+const IdentitySchema = z
+  .strictObject({
+    subjectAlternativeName: Text('The certificate SAN, exactly (cosign --certificate-identity).').optional(),
+    subjectAlternativeNameRegexp: Regexp('A regexp the whole SAN must match, anchored at both ends (cosign --certificate-identity-regexp).').optional(),
+    issuer: Text('The OIDC issuer, exactly (cosign --certificate-oidc-issuer).').optional(),
+    issuerRegexp: Regexp('A regexp the whole OIDC issuer must match, anchored at both ends.').optional(),
+    noIssuer: z.literal(true).meta({ description: 'The certificate carries no OIDC issuer (a CA certifying its own service).' }).optional(),
+    extensions: ExtensionsSchema.optional(),
+    denySelfHostedRunners: z.boolean().meta({ description: 'The runner environment extension must name a platform-hosted runner.' }).optional(),
+  })
+  .superRefine((id, ctx) => {
+    if ((id.subjectAlternativeName === undefined) === (id.subjectAlternativeNameRegexp === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of subjectAlternativeName and subjectAlternativeNameRegexp' });
+    }
+    if ([id.issuer, id.issuerRegexp, id.noIssuer].filter((v) => v !== undefined).length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of issuer, issuerRegexp and noIssuer' });
+    }
+  })
+  .meta({ description: 'A certificate identity allowed to sign keyless: a SAN constraint, an issuer constraint, and optional extension constraints.' });
 
 /**
  * The policy file (YAML or JSON): flat, typed, strict. Unknown keys are errors, so a misspelt
@@ -36,6 +71,15 @@ export const PolicyFileSchema = z
     maxAge: z
       .union([z.string().regex(DURATION_PATTERN, { error: DURATION_HINT }), z.number().int({ error: DURATION_HINT }).positive({ error: DURATION_HINT }).max(315_360_000_000, { error: DURATION_HINT })], { error: DURATION_HINT })
       .meta({ description: 'Oldest acceptable build, from its finish (else start) time: 30d, 12h, 90m, 3600s, or seconds.' })
+      .optional(),
+    identities: z
+      .array(IdentitySchema)
+      .min(1, { error: 'expected at least one identity (omit the field to leave it unconstrained)' })
+      .meta({ description: 'Who may sign keyless: the signing certificate must match one of these.' })
+      .optional(),
+    minBundleVersion: z
+      .enum(BUNDLE_VERSIONS as [string, ...string[]], { error: `expected one of ${BUNDLE_VERSIONS.join(', ')}` })
+      .meta({ description: 'Oldest accepted Sigstore bundle version.' })
       .optional(),
   })
   .meta({ id: 'ProvenantPolicy', title: 'provenant verification policy', description: 'What SLSA provenance must say to pass `provenant verify`.' });
@@ -107,6 +151,8 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(shape);
   if (path[0] === 'builder') return Object.keys(shape.builder.unwrap().shape);
   if (path[0] === 'source') return Object.keys(shape.source.unwrap().shape);
+  if (path[0] === 'identities' && path[2] === 'extensions') return Object.keys(ExtensionsSchema.shape);
+  if (path[0] === 'identities') return Object.keys(IdentitySchema.shape);
   return [];
 }
 

@@ -1,9 +1,11 @@
 import { SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1 } from '@provenant/core';
+import type { IdentityPolicy } from './identity-policy.ts';
 
 /**
  * What the provenance must say. Every field is optional; a field that is set is a constraint
  * the attestation must meet, and a field that is set to an empty list admits nothing.
- * A policy never replaces trust: without trusted keys nothing passes (NO_TRUST_CONSTRAINT).
+ * A policy never replaces trust: without a trusted key or a certificate identity nothing passes
+ * (NO_TRUST_CONSTRAINT).
  */
 export interface Policy {
   /** Accepted predicate types. Default: DEFAULT_PREDICATE_TYPES (SLSA provenance v1 and v0.2). */
@@ -28,6 +30,13 @@ export interface Policy {
    * the build's finish time (else its start time) to the `now` given to the verifier.
    */
   maxAge?: string | number;
+  /**
+   * Who may sign keyless: the signing certificate must match one of these (and one of the trust
+   * material's identities, if it has any). A usable identity counts as a trust constraint.
+   */
+  identities?: IdentityPolicy[];
+  /** Oldest accepted Sigstore bundle version: `0.1`, `0.2` or `0.3` (a bare DSSE envelope has none and fails). */
+  minBundleVersion?: string;
 }
 
 /** The predicate types accepted when a policy does not list its own. */

@@ -51,7 +51,8 @@ export function toSignedEnvelope(att: LoadedAttestation): { envelope: SignedEnve
   }
 }
 
-function materialOf(content: Extract<LoadedAttestation, { kind: 'bundle' }>['bundle']['verificationMaterial']['content']): SigningMaterial {
+/** What the bundle says about who signed. */
+export function materialOf(content: Extract<LoadedAttestation, { kind: 'bundle' }>['bundle']['verificationMaterial']['content']): SigningMaterial {
   switch (content.$case) {
     case 'publicKey':
       return { kind: 'public-key', hint: content.publicKey.hint ?? '' };
@@ -62,7 +63,8 @@ function materialOf(content: Extract<LoadedAttestation, { kind: 'bundle' }>['bun
   }
 }
 
-function signaturesPresent(envelope: SignedEnvelope): { envelope: SignedEnvelope } | { finding: Finding } {
+/** An envelope without any non-empty signature is malformed. */
+export function signaturesPresent(envelope: SignedEnvelope): { envelope: SignedEnvelope } | { finding: Finding } {
   if (envelope.signatures.length === 0 || envelope.signatures.every((s) => s.sig.length === 0)) {
     return { finding: { code: 'BUNDLE_MALFORMED', message: 'the DSSE envelope carries no signature', path: `${envelope.pathPrefix}signatures` } };
   }

@@ -37,7 +37,7 @@ describe('verifyAttestation', () => {
     const result = verifyAttestation(await signedBundle(provenantStatement()), ARTIFACT_DIGEST, trust, PASSING, NOW);
     assert.deepEqual(result.findings, []);
     assert.equal(result.ok, true);
-    assert.deepEqual(result.signer, { keyId: testKey().keyId });
+    assert.deepEqual(result.signer, { kind: 'key', keyId: testKey().keyId });
     assert.deepEqual(result.subjects, [{ name: 'app.tgz', digest: ARTIFACT_DIGEST }]);
     assert.equal(result.view?.source?.commit, COMMIT);
   });

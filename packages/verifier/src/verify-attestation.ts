@@ -2,26 +2,33 @@ import { INTOTO_PAYLOAD_TYPE, type LoadedAttestation } from '@provenant/core';
 import { verifyAge } from './checks/age.ts';
 import { verifyBuildType } from './checks/build-type.ts';
 import { verifyBuilderId } from './checks/builder.ts';
-import { verifyPolicyUsable } from './checks/policy.ts';
+import { verifyBundleVersion } from './checks/bundle-version.ts';
+import { verifyCertificateStatement } from './checks/certificate-statement.ts';
+import { policyNeedsStatement, verifyPolicyUsable } from './checks/policy.ts';
 import { verifyPredicateType } from './checks/predicate-type.ts';
-import { type VerifiedSigner, verifyKeySignature } from './checks/signature.ts';
+import type { VerifiedSigner } from './checks/signature.ts';
+import { messageSubject, payloadSubject, verifyMessageDigest, verifyPayloadIsArtifact } from './checks/signed-blob.ts';
+import { verifySigner } from './checks/signer.ts';
 import { verifyRef, verifySourceUri } from './checks/source.ts';
 import { type ArtifactDigests, matchingSubjects, verifySubjectDigest } from './checks/subject.ts';
 import type { Finding } from './finding.ts';
 import type { Policy } from './policy.ts';
 import { parsePayloadJson } from './read-payload.ts';
-import { toSignedEnvelope } from './signed-envelope.ts';
+import { toSignedContent } from './signed-content.ts';
 import type { TrustMaterial } from './trust.ts';
 import type { ProvenanceView, SubjectRef } from './view/provenance-view.ts';
 import { toProvenanceView } from './view/to-provenance-view.ts';
 
 /** The outcome of verifying one attestation (or, from `verify`, a file of them). */
 export interface VerifyResult {
-  /** True only when a trusted key signed it and no finding was made. */
+  /** True only when a trusted key or identity signed it and no finding was made. */
   ok: boolean;
   /** Every reason it failed, in the order the checks ran; empty when ok. */
   findings: Finding[];
-  /** The subjects of the signed statement that match the artifact; empty unless the signature verified. */
+  /**
+   * The subjects of the signed statement that match the artifact (for a signed blob: the signed
+   * digest); empty unless the signature verified.
+   */
   subjects: SubjectRef[];
   /**
    * The payload parsed as JSON, whenever it is JSON, for inspection. Untrusted unless `signer` is
@@ -30,7 +37,7 @@ export interface VerifyResult {
   statement?: unknown;
   /** The version-independent view of the statement; set only when the signature verified. */
   view?: ProvenanceView;
-  /** The trusted key that verified a signature. */
+  /** The trusted key, or the verified certificate identity, that signed. */
   signer?: VerifiedSigner;
 }
 
@@ -39,34 +46,67 @@ export interface VerifyResult {
  * `now`, the trust is `trust`, nothing is read from the clock, the environment or files, and a
  * failure is a result with findings, never an exception.
  *
- * Order: policy and trust are usable; the envelope is signed by a trusted key; then (only then)
- * the payload is read as an in-toto statement and checked: subject digest, predicate type,
- * builder, source, ref, build type, age. Every finding is collected before deciding.
+ * Order: policy and trust are usable; the content can answer the policy; the signer is trusted (a
+ * key, or a certificate that verifies against a trusted root and matches an identity); then (only
+ * then) the payload is read as an in-toto statement and checked: subject digest, predicate type,
+ * the certificate against the statement, builder, source, ref, build type, age. A signed blob (a
+ * message signature, or a DSSE payload that is not a statement) is checked against the artifact
+ * only, and fails a policy that constrains a statement. Every finding is collected before deciding.
  */
 export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDigests, trust: TrustMaterial, policy: Policy, now: Date): VerifyResult {
   const findings = verifyPolicyUsable(policy);
   const policyUsable = findings.length === 0;
-  if (trust.publicKeys.length === 0) {
-    findings.push({ code: 'NO_TRUST_CONSTRAINT', message: 'no trusted key was given: without a key (or, later, a keyless identity) nothing can pass', expected: 'at least one trusted public key' });
+  const policyIdentities = policyUsable ? (policy.identities ?? []) : [];
+  const trusted = trust.publicKeys.length > 0 || trust.identities.length > 0 || policyIdentities.length > 0;
+  if (!trusted) {
+    findings.push({
+      code: 'NO_TRUST_CONSTRAINT',
+      message: 'no trusted key or certificate identity was given: without one nothing can pass',
+      expected: 'a trusted public key, or a certificate identity (SAN and OIDC issuer)',
+    });
   }
-  const extracted = toSignedEnvelope(att);
+  const extracted = toSignedContent(att);
   if ('finding' in extracted) return failed([...findings, extracted.finding]);
-  const envelope = extracted.envelope;
-  if (trust.publicKeys.length === 0) return failed(findings, envelope.payload);
-
-  const signature = verifyKeySignature(envelope, trust);
-  if (!signature.ok) return failed([...findings, signature.finding], envelope.payload);
-  const signer = signature.signer;
-
-  if (envelope.payloadType !== INTOTO_PAYLOAD_TYPE) {
+  const content = extracted.content;
+  const payload = content.kind === 'dsse' ? content.envelope.payload : undefined;
+  if (content.kind === 'message' && policyUsable && policyNeedsStatement(policy)) {
+    // Structural: a signed blob cannot answer a policy about a statement, whoever signed it.
     findings.push({
       code: 'PAYLOAD_TYPE_UNSUPPORTED',
-      message: `payload type ${envelope.payloadType} is not an in-toto statement`,
-      path: `${envelope.pathPrefix}payloadType`,
-      expected: INTOTO_PAYLOAD_TYPE,
-      actual: envelope.payloadType,
+      message: 'the bundle holds a message signature (a signed blob), not a DSSE envelope with an in-toto statement, and the policy constrains a statement',
+      path: 'messageSignature',
+      expected: 'dsseEnvelope',
+      actual: 'messageSignature',
     });
-    return { ok: false, findings, subjects: [], signer };
+    return failed(findings);
+  }
+  if (!trusted) return failed(findings, payload);
+  if (policyUsable) push(findings, verifyBundleVersion(att, policy.minBundleVersion));
+  if (content.kind === 'message') {
+    const mismatch = verifyMessageDigest(content.message, artifact);
+    if (mismatch) return failed([...findings, mismatch]);
+  }
+
+  const verified = verifySigner(att, content, artifact, trust, policyIdentities);
+  if (!verified.ok) return failed([...findings, ...verified.findings], payload);
+  const signer = verified.signer;
+
+  if (content.kind === 'message') return { ok: findings.length === 0, findings, subjects: messageSubject(content.message), signer };
+  const envelope = content.envelope;
+  if (envelope.payloadType !== INTOTO_PAYLOAD_TYPE) {
+    if (policyUsable && policyNeedsStatement(policy)) {
+      findings.push({
+        code: 'PAYLOAD_TYPE_UNSUPPORTED',
+        message: `payload type ${envelope.payloadType} is not an in-toto statement, and the policy constrains a statement`,
+        path: `${envelope.pathPrefix}payloadType`,
+        expected: INTOTO_PAYLOAD_TYPE,
+        actual: envelope.payloadType,
+      });
+      return { ok: false, findings, subjects: [], signer };
+    }
+    const mismatch = verifyPayloadIsArtifact(envelope, artifact);
+    if (mismatch) return { ok: false, findings: [...findings, mismatch], subjects: [], signer };
+    return { ok: findings.length === 0, findings, subjects: payloadSubject(envelope), signer };
   }
   const json = parsePayloadJson(envelope.payload);
   if (!json.ok) {
@@ -81,6 +121,7 @@ export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDige
   const { view, predicateFinding } = reading;
   push(findings, verifySubjectDigest(view.subjects, artifact));
   if (policyUsable) push(findings, verifyPredicateType(view, policy));
+  if (signer.kind === 'certificate') findings.push(...verifyCertificateStatement(signer.identity, view));
   if (predicateFinding) findings.push(predicateFinding);
   else if (policyUsable) {
     push(findings, verifyBuilderId(view, policy.builder));

@@ -7,16 +7,16 @@ import {
   digestBytes,
   digestFile,
   isSubjectAlgorithm,
-  parseAttestations,
-  readAttestationFile,
   requireDigestRef,
 } from '@provenant/core';
 import type { ArtifactDigests } from './checks/subject.ts';
+import { loadAttestationFile, parseAttestationText } from './load-attestations.ts';
 import type { Policy } from './policy.ts';
 import { parsePayloadJson } from './read-payload.ts';
-import { toSignedEnvelope } from './signed-envelope.ts';
+import { toSignedContent } from './signed-content.ts';
 import type { TrustMaterial } from './trust.ts';
 import { type VerifyResult, verifyAttestation } from './verify-attestation.ts';
+import { verifySigstoreBundle } from './verify-sigstore-bundle.ts';
 
 /** The artifact: a file, bytes in memory, or a known digest (`sha256:<hex>`, or a digest set). */
 export type ArtifactInput = { path: string } | { bytes: Uint8Array } | { digest: string | ArtifactDigests };
@@ -41,11 +41,27 @@ export interface VerifyInput {
  * Throws ProvenantError only for unusable input (unreadable file, malformed bundle, bad digest).
  */
 export async function verify(input: VerifyInput): Promise<VerifyResult> {
+  const now = input.now ?? new Date();
+  return verifyEach(input, (att, artifact) => verifyAttestation(att, artifact, input.trust, input.policy, now));
+}
+
+/** Input of verifySigstore: no policy, no time (only signed times count). */
+export type SigstoreVerifyInput = Omit<VerifyInput, 'policy' | 'now'>;
+
+/**
+ * The I/O edge around verifySigstoreBundle (the Sigstore conformance client protocol): the
+ * artifact is what was signed (message digest, or an in-toto subject), with no provenance policy.
+ * Reads, hashes and combines results as verify does.
+ */
+export async function verifySigstore(input: SigstoreVerifyInput): Promise<VerifyResult> {
+  return verifyEach(input, (att, artifact) => verifySigstoreBundle(att, artifact, input.trust));
+}
+
+async function verifyEach(input: SigstoreVerifyInput, check: (att: LoadedAttestation, artifact: ArtifactDigests) => VerifyResult): Promise<VerifyResult> {
   const attestations = await loadAttestations(input.bundle);
   if (attestations.length === 0) throw new ProvenantError('BUNDLE_MALFORMED', 'no attestation to verify');
   const artifact = await artifactDigests(input.artifact, subjectAlgorithms(attestations));
-  const now = input.now ?? new Date();
-  const results = attestations.map((att) => verifyAttestation(att, artifact, input.trust, input.policy, now));
+  const results = attestations.map((att) => check(att, artifact));
   const passed = results.find((r) => r.ok);
   if (passed) return passed;
   if (results.length === 1) return results[0]!;
@@ -59,7 +75,7 @@ export async function verify(input: VerifyInput): Promise<VerifyResult> {
 async function loadAttestations(input: AttestationInput): Promise<readonly LoadedAttestation[]> {
   if (Array.isArray(input)) return input as readonly LoadedAttestation[];
   const one = input as { path: string } | { text: string; source?: string };
-  return 'path' in one ? readAttestationFile(one.path) : parseAttestations(one.text, one.source);
+  return 'path' in one ? loadAttestationFile(one.path) : parseAttestationText(one.text, one.source);
 }
 
 async function artifactDigests(input: ArtifactInput, algorithms: readonly SubjectAlgorithm[]): Promise<ArtifactDigests> {
@@ -74,15 +90,19 @@ async function artifactDigests(input: ArtifactInput, algorithms: readonly Subjec
 
 /**
  * The accepted algorithms the subjects use, so a file is hashed once with just those (npm
- * provenance names sha512 only, most others sha256). Read from the unverified payloads only to
- * choose what to hash; nothing here is trusted. Defaults to sha256.
+ * provenance names sha512 only, most others sha256; a message signature names its own). Read from
+ * the unverified payloads only to choose what to hash; nothing here is trusted. Defaults to sha256.
  */
 function subjectAlgorithms(attestations: readonly LoadedAttestation[]): SubjectAlgorithm[] {
   const found = new Set<SubjectAlgorithm>();
   for (const att of attestations) {
-    const extracted = toSignedEnvelope(att);
-    if (!('envelope' in extracted)) continue;
-    const json = parsePayloadJson(extracted.envelope.payload);
+    const extracted = toSignedContent(att);
+    if (!('content' in extracted)) continue;
+    if (extracted.content.kind === 'message') {
+      if (extracted.content.message.algorithm !== undefined) found.add(extracted.content.message.algorithm);
+      continue;
+    }
+    const json = parsePayloadJson(extracted.content.envelope.payload);
     const subjects = json.ok ? (json.value as { subject?: unknown } | null)?.subject : undefined;
     if (!Array.isArray(subjects)) continue;
     for (const s of subjects) {

@@ -3,16 +3,17 @@ import { generateProvenance } from '@provenant/generator';
 import { type CollectFlags, toGenerateOptions } from '../collect-options.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
-import { type SignFlags, loadSigningKey, signAndWrite } from '../signing.ts';
+import { type SignFlags, prepareSigning, signAndWrite } from '../signing.ts';
 
 export async function run(flags: CollectFlags & SignFlags & { statementOut?: string }, _cmd: unknown, io: Io): Promise<number> {
-  const key = await loadSigningKey(flags);
+  // Before hashing: a bad key, a missing id-token permission or a bad signing config fails at once.
+  const signing = await prepareSigning(flags);
   const { statement, payload } = await generateProvenance({
     ...toGenerateOptions(flags, io),
     whileHashing: flags.format === 'sigstore' ? preloadSigning : undefined,
   });
-  const { keyId } = await signAndWrite(payload, key, flags);
+  const { signedBy } = await signAndWrite(payload, signing, flags);
   if (flags.statementOut) await writeFileAtomic(flags.statementOut, payload);
-  io.stderr(`wrote ${flags.out}: ${statement.subject.length} subject(s), signed with key ${keyId.slice(0, 16)}\n`);
+  io.stderr(`wrote ${flags.out}: ${statement.subject.length} subject(s), signed ${signedBy}\n`);
   return EXIT.OK;
 }

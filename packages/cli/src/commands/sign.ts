@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { ProvenantError, StatementV01Schema, StatementV1Schema } from '@provenant/core';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
-import { type SignFlags, loadSigningKey, signAndWrite } from '../signing.ts';
+import { type SignFlags, prepareSigning, signAndWrite } from '../signing.ts';
 
 /** Statements larger than this are not provenance; refuse before reading them whole. */
 const MAX_STATEMENT_BYTES = 64 * 1024 * 1024;
 
 export async function run(statementPath: string, flags: SignFlags, _cmd: unknown, io: Io): Promise<number> {
-  const key = await loadSigningKey(flags);
+  const signing = await prepareSigning(flags);
   const payload = await readFile(statementPath).catch((err: NodeJS.ErrnoException) => {
     throw new ProvenantError('FILE_UNREADABLE', `cannot read ${statementPath}: ${err.code ?? 'error'}`);
   });
@@ -25,7 +25,7 @@ export async function run(statementPath: string, flags: SignFlags, _cmd: unknown
     throw new ProvenantError('STATEMENT_INVALID', `${statementPath} is not an in-toto statement: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
   }
   // The file's bytes are signed as they are: re-serialising could change what the producer meant.
-  const { keyId } = await signAndWrite(payload, key, flags);
-  io.stderr(`wrote ${flags.out}, signed with key ${keyId.slice(0, 16)}\n`);
+  const { signedBy } = await signAndWrite(payload, signing, flags);
+  io.stderr(`wrote ${flags.out}, signed ${signedBy}\n`);
   return EXIT.OK;
 }

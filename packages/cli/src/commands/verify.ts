@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { ProvenantError, parseDigestRef } from '@provenant/core';
-import { type Policy, type VerifyResult, createTrust, durationToMs, parsePolicy, verify } from '@provenant/verifier';
+import { type Policy, type TrustedRootOptions, type VerifyResult, createTrust, durationToMs, parsePolicy, parseTrustedRootText, verify } from '@provenant/verifier';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
+import { type IdentityFlags, identityFromFlags } from './sigstore-identity.ts';
 
-interface VerifyFlags {
+interface VerifyFlags extends IdentityFlags {
   bundle: string;
   key: string[];
   policy?: string;
@@ -13,17 +14,24 @@ interface VerifyFlags {
   sourceUri: string[];
   sourceRef: string[];
   buildType: string[];
+  predicateType: string[];
+  minBundleVersion?: string;
   maxAge?: string;
   json?: boolean;
 }
 
 /** Policy files larger than this are not policies. */
 const MAX_POLICY_BYTES = 1024 * 1024;
+/** Trusted roots are a few kB; GitHub's, with years of CAs, under 100 kB. */
+const MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
 
 export async function run(artifactArg: string, flags: VerifyFlags, _cmd: unknown, io: Io): Promise<number> {
   const policy = await buildPolicy(flags);
   const keys = await Promise.all(flags.key.map((path) => readText(path, 'key')));
-  const trust = createTrust({ publicKeys: keys });
+  const trustedRoots = await readTrustedRoots(flags.trustedRoot);
+  // The public-good root is the default only when someone is trusted keyless: a root alone trusts no one.
+  const keyless = (policy.identities?.length ?? 0) > 0;
+  const trust = createTrust({ publicKeys: keys, trustedRoots: trustedRoots.length > 0 ? trustedRoots : keyless ? ['public-good'] : [] });
   const digest = parseDigestRef(artifactArg);
   if (!digest && /^(sha\d+|md5):/i.test(artifactArg)) {
     throw new ProvenantError('DIGEST_INVALID', `ARTIFACT ${artifactArg.slice(0, 80)} looks like a digest but is not sha256/sha384/sha512 with the right length`);
@@ -48,12 +56,21 @@ async function buildPolicy(flags: VerifyFlags): Promise<Policy> {
   if (flags.sourceUri.length > 0) policy.source = { ...policy.source, uris: flags.sourceUri };
   if (flags.sourceRef.length > 0) policy.source = { ...policy.source, refs: flags.sourceRef };
   if (flags.buildType.length > 0) policy.buildTypes = flags.buildType;
+  if (flags.predicateType.length > 0) policy.predicateTypes = flags.predicateType;
+  if (flags.minBundleVersion !== undefined) policy.minBundleVersion = flags.minBundleVersion;
   if (flags.maxAge !== undefined) {
     // A policy built in code reports a bad duration as a finding; on the command line it is a usage error.
     if (durationToMs(flags.maxAge) === undefined) throw new ProvenantError('POLICY_INVALID', `--max-age: not a duration like 30d, 12h, 90m or 3600s: ${flags.maxAge.slice(0, 40)}`);
     policy.maxAge = flags.maxAge;
   }
+  const identity = identityFromFlags(flags);
+  if (identity !== undefined) policy.identities = [identity];
   return policy;
+}
+
+/** Reads `--trusted-root` files; each is validated once by createTrust (TRUSTED_ROOT_INVALID). */
+export async function readTrustedRoots(paths: readonly string[]): Promise<TrustedRootOptions[]> {
+  return Promise.all(paths.map(async (path) => ({ root: parseTrustedRootText(await readText(path, 'trusted root', MAX_TRUSTED_ROOT_BYTES), path), source: path })));
 }
 
 function render(result: VerifyResult, digestArg: string | undefined): string {
@@ -63,7 +80,12 @@ function render(result: VerifyResult, digestArg: string | undefined): string {
   const lines = ['PASSED'];
   const subject = result.subjects[0];
   if (subject) lines.push(`  subject  ${subject.name ?? '(unnamed)'}${digestArg ? ` = ${digestArg}` : ''}`);
-  if (result.signer) lines.push(`  signer   key ${result.signer.keyId}`);
+  const signer = result.signer;
+  if (signer?.kind === 'key') lines.push(`  signer   key ${signer.keyId}`);
+  if (signer?.kind === 'certificate') {
+    const { subjectAlternativeName, issuer } = signer.identity;
+    lines.push(`  signer   ${subjectAlternativeName ?? '(no SAN)'}${issuer ? ` (issuer ${issuer})` : ''}, trusted root ${signer.trustedRoot}`);
+  }
   const view = result.view;
   if (view?.builderId) lines.push(`  builder  ${view.builderId}`);
   if (view?.source) lines.push(`  source   ${view.source.uri}${view.source.ref ? ` @ ${view.source.ref}` : ''}${view.source.commit ? ` (${view.source.commit})` : ''}`);
@@ -71,7 +93,8 @@ function render(result: VerifyResult, digestArg: string | undefined): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function readText(path: string, what: string, maxBytes = 1024 * 1024): Promise<string> {
+/** Reads a file named on the command line, size-capped. */
+export async function readText(path: string, what: string, maxBytes = 1024 * 1024): Promise<string> {
   const data = await readFile(path).catch((err: NodeJS.ErrnoException) => {
     throw new ProvenantError('FILE_UNREADABLE', `cannot read ${what} ${path}: ${err.code ?? 'error'}`);
   });

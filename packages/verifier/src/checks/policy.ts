@@ -1,6 +1,8 @@
 import { durationToMs } from '../duration.ts';
 import type { Finding } from '../finding.ts';
+import { identityProblems } from '../identity-policy.ts';
 import type { Policy } from '../policy.ts';
+import { BUNDLE_VERSIONS } from './bundle-version.ts';
 
 type ListField = ['predicateTypes'] | ['builder', 'ids'] | ['builder', 'idPrefixes'] | ['source', 'uris'] | ['source', 'refs'] | ['buildTypes'];
 
@@ -27,7 +29,25 @@ export function verifyPolicyUsable(policy: Policy): Finding[] {
       actual: policy.maxAge,
     });
   }
+  const identities: unknown = policy.identities;
+  if (identities !== undefined) {
+    const problems = Array.isArray(identities) ? identities.flatMap((id, i) => identityProblems(id, `policy.identities[${i}]`)) : ['policy.identities must be a list'];
+    for (const problem of problems) findings.push({ code: 'POLICY_INVALID', message: problem, path: 'policy.identities' });
+  }
+  if (policy.minBundleVersion !== undefined && !BUNDLE_VERSIONS.includes(policy.minBundleVersion)) {
+    findings.push({ code: 'POLICY_INVALID', message: `policy minBundleVersion must be one of ${BUNDLE_VERSIONS.join(', ')}`, path: 'policy.minBundleVersion', actual: policy.minBundleVersion });
+  }
   return findings;
+}
+
+/**
+ * True when the policy constrains what an in-toto statement says (predicate type, builder,
+ * source, ref, build type, age): a bundle that signs a blob, not a statement, cannot satisfy it.
+ */
+export function policyNeedsStatement(policy: Policy): boolean {
+  return (
+    policy.predicateTypes !== undefined || policy.builder !== undefined || policy.source !== undefined || policy.buildTypes !== undefined || policy.maxAge !== undefined
+  );
 }
 
 function readField(policy: Policy, field: ListField): unknown {

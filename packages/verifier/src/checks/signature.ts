@@ -1,13 +1,25 @@
 import { type KeyObject, verify } from 'node:crypto';
 import { pae, signingHashOf } from '@provenant/core';
+import type { CertificateIdentity } from '../certificate-identity.ts';
 import type { Finding } from '../finding.ts';
+import type { SignedMessage } from '../signed-content.ts';
 import type { SignedEnvelope } from '../signed-envelope.ts';
 import type { TrustedKey, TrustMaterial } from '../trust.ts';
+import { verifyDigestSignature } from '../verify-digest-signature.ts';
+import type { ArtifactDigests } from './subject.ts';
 
-/** Who signed, once a signature verified. */
-export interface VerifiedSigner {
-  keyId: string;
-}
+/** Who signed, once a signature verified: a trusted key, or a certificate that chains to a trusted root. */
+export type VerifiedSigner =
+  | { kind: 'key'; keyId: string }
+  | {
+      kind: 'certificate';
+      /** Never set: lets `signer?.keyId` read either kind. */
+      keyId?: undefined;
+      /** SAN, OIDC issuer and Fulcio extensions of the (verified) signing certificate. */
+      identity: CertificateIdentity;
+      /** The trusted root it verified against (`public-good` or a file path). */
+      trustedRoot: string;
+    };
 
 export type SignatureOutcome = { ok: true; signer: VerifiedSigner } | { ok: false; finding: Finding };
 
@@ -35,7 +47,7 @@ export function verifyKeySignature(envelope: SignedEnvelope, trust: TrustMateria
   const message = pae(envelope.payloadType, envelope.payload);
   for (const key of candidates(trust.publicKeys, named)) {
     for (const s of signatures) {
-      if (verifies(message, key.key, s.sig)) return { ok: true, signer: { keyId: key.keyId } };
+      if (verifies(message, key.key, s.sig)) return { ok: true, signer: { kind: 'key', keyId: key.keyId } };
     }
   }
   const trusted = new Set(trust.publicKeys.map((k) => k.keyId));
@@ -59,6 +71,27 @@ export function verifyKeySignature(envelope: SignedEnvelope, trust: TrustMateria
       path: `${pathPrefix}signatures`,
     },
   };
+}
+
+/**
+ * Key trust for a message signature (cosign sign-blob --key): the signature must verify with a
+ * trusted key over the artifact's digest, under the bundle's hash algorithm.
+ */
+export function verifyKeyMessageSignature(message: SignedMessage, artifact: ArtifactDigests, trust: TrustMaterial): SignatureOutcome {
+  const hex = message.algorithm === undefined ? undefined : artifact[message.algorithm];
+  if (message.algorithm === undefined || hex === undefined) {
+    return { ok: false, finding: { code: 'SUBJECT_DIGEST_MISMATCH', message: `the message signature needs the artifact's ${message.algorithm ?? 'unsupported-hash'} digest, which was not given`, path: 'messageSignature.messageDigest' } };
+  }
+  const digest = Buffer.from(hex, 'hex');
+  const hint = message.material.kind === 'public-key' ? message.material.hint : '';
+  for (const key of candidates(trust.publicKeys, hint === '' ? [] : [hint])) {
+    if (verifyDigestSignature(key.key, message.algorithm, digest, message.signature)) return { ok: true, signer: { kind: 'key', keyId: key.keyId } };
+  }
+  const trusted = trust.publicKeys.map((k) => k.keyId);
+  if (hint !== '' && !trusted.includes(hint)) {
+    return { ok: false, finding: { code: 'KEY_UNTRUSTED', message: `signed by key ${hint}, which is not a trusted key, and no trusted key verifies the signature`, path: 'verificationMaterial.publicKey.hint', expected: trusted, actual: [hint] } };
+  }
+  return { ok: false, finding: { code: 'SIGNATURE_INVALID', message: `the message signature does not verify with a trusted key over the artifact's ${message.algorithm} digest`, path: 'messageSignature.signature' } };
 }
 
 function namedKeyIds(envelope: SignedEnvelope): string[] {

@@ -5,6 +5,7 @@ import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchHashing } from './hashing.ts';
+import { benchLockfiles } from './lockfiles.ts';
 import { benchVerify } from './verify.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -17,6 +18,7 @@ try {
   writeTestFile(bigFile, sizeMiB);
   await benchHashing({ root, work, bigFile, sizeMiB });
   await benchVerify({ root, work });
+  await benchLockfiles();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -84,6 +84,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   addSigningOptions(addCollectOptions(program.command('attest').description('collect what the build was, sign it (with a key, or keyless) and write a Sigstore bundle')))
     .requiredOption('--out <file>', 'where to write the bundle')
     .option('--statement-out <file>', 'also write the unsigned statement here')
+    .option('--sbom', 'also write a signed CycloneDX 1.6 SBOM attestation of the dependencies')
+    .option('--sbom-out <file>', 'where to write it (implies --sbom; default: --out with .sbom before .sigstore.json)')
     .action(action(() => import('./commands/attest.ts')));
 
   addSigningOptions(program.command('sign').description('sign an in-toto statement made elsewhere, byte for byte (with a key, or keyless)'))
@@ -107,6 +109,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .option('--predicate-type <uri>', 'accepted predicate type (default: SLSA provenance v1 and v0.2); repeatable', collect, [])
       .addOption(new Option('--min-bundle-version <version>', 'oldest accepted Sigstore bundle version').choices(['0.1', '0.2', '0.3']))
       .option('--max-age <duration>', 'maximum attestation age, e.g. 30d, 12h, 90m')
+      .option('--advisories <dir>', 'directory of OSV advisories (JSON): a dependency one affects fails with DEPENDENCY_VULNERABLE')
       .option('--json', 'print the result object as JSON on stdout'),
   ).action(action(() => import('./commands/verify.ts')));
 
@@ -120,6 +123,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .option('--key <file>', 'trusted PEM public key (instead of a certificate identity)')
       .option('--staging', 'the bundle is from the staging instance: needs its --trusted-root (none ships offline)'),
   ).action(action(() => import('./commands/sigstore-verify-bundle.ts')));
+
+  program
+    .command('diff')
+    .description('what changed between two builds: dependencies (a changed digest at the same version first), builder, source, environment (nothing is verified)')
+    .argument('<old>', 'bundle, DSSE envelope, JSONL of them, or statement JSON of the earlier build')
+    .argument('<new>', 'the same, of the later build')
+    .option('--json', 'print the differences as JSON')
+    .action(action(() => import('./commands/diff.ts')));
 
   program
     .command('inspect')

@@ -32,6 +32,8 @@ export interface GeneratedProvenance {
   statement: StatementV1;
   /** The exact bytes to sign: the statement with a deterministic key order. */
   payload: Buffer;
+  /** The lockfiles read, with their dependency graphs (for the SBOM: edges the statement does not carry). */
+  dependencies: DependencyFacts[];
 }
 
 /**
@@ -71,7 +73,7 @@ export async function generateProvenance(options: GenerateOptions): Promise<Gene
     finishedOn: ctx.now(),
     generatorVersion: options.generatorVersion ?? '0.0.0',
   });
-  return { statement, payload: Buffer.from(stableStringify(statement), 'utf8') };
+  return { statement, payload: Buffer.from(stableStringify(statement), 'utf8'), dependencies };
 }
 
 async function run<T>(name: string, collect: () => Promise<T>): Promise<T> {

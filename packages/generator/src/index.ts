@@ -19,3 +19,5 @@ export { type LockfileCollectorOptions, lockfileCollector } from './dependencies
 export { LOCKFILE_FORMATS } from './dependencies/formats.ts';
 export { parseNpmLockfile } from './dependencies/npm-lockfile.ts';
 export { toResourceDescriptor } from './dependencies/resource-descriptor.ts';
+export { BUILD_BOM_REF, type CycloneDxBom, type CycloneDxSbom, type SbomMeta, buildCycloneDxSbom, subjectBomRef } from './sbom/cyclonedx-sbom.ts';
+export { CYCLONEDX_PREDICATE_TYPE, statementForSbom } from './sbom/sbom-statement.ts';

@@ -48,7 +48,7 @@ describe('parsePolicy', () => {
   });
 
   const invalid: { name: string; text: string; message: RegExp }[] = [
-    { name: 'unknown top-level key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nbuilders: []\n', message: /^policy\.yaml:3:1: unknown key "builders" \(allowed: apiVersion, kind, predicateTypes, builder, source, buildTypes, maxAge, identities, minBundleVersion\)$/ },
+    { name: 'unknown top-level key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nbuilders: []\n', message: /^policy\.yaml:3:1: unknown key "builders" \(allowed: apiVersion, kind, predicateTypes, builder, source, buildTypes, maxAge, identities, minBundleVersion, dependencies\)$/ },
     { name: 'unknown nested key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nsource:\n  uris: [https://x]\n  ref: [refs/heads/main]\n', message: /^policy\.yaml:5:3: unknown key "ref" in source \(allowed: uris, refs\)$/ },
     { name: 'unknown key in JSON', text: '{\n  "apiVersion": "provenant.dev/v1",\n  "kind": "Policy",\n  "builder": { "id": ["x"] }\n}', message: /^policy\.yaml:4:16: unknown key "id" in builder/ },
     { name: 'bad duration', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nmaxAge: 7 days\n', message: /^policy\.yaml:3:9: maxAge: expected a duration such as 30d, 12h, 90m, 3600s/ },
@@ -83,7 +83,7 @@ describe('parsePolicy', () => {
     const schema = json.$defs['ProvenantPolicy']!;
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(schema.required, ['apiVersion', 'kind']);
-    assert.deepEqual(Object.keys(schema.properties), ['apiVersion', 'kind', 'predicateTypes', 'builder', 'source', 'buildTypes', 'maxAge', 'identities', 'minBundleVersion']);
+    assert.deepEqual(Object.keys(schema.properties), ['apiVersion', 'kind', 'predicateTypes', 'builder', 'source', 'buildTypes', 'maxAge', 'identities', 'minBundleVersion', 'dependencies']);
   });
 
   it('reads keyless identities and a minimum bundle version', () => {

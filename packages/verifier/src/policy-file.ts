@@ -5,6 +5,7 @@ import { BUNDLE_VERSIONS } from './checks/bundle-version.ts';
 import { DURATION_PATTERN } from './duration.ts';
 import { FULCIO_EXTENSIONS } from './fulcio-extensions.ts';
 import { compileAnchored } from './identity-policy.ts';
+import { DependencyPolicySchema, dependencyPolicyKeys } from './dependencies/dependency-policy.ts';
 import { formatPath } from './issue-path.ts';
 import type { Policy } from './policy.ts';
 
@@ -81,6 +82,7 @@ export const PolicyFileSchema = z
       .enum(BUNDLE_VERSIONS as [string, ...string[]], { error: `expected one of ${BUNDLE_VERSIONS.join(', ')}` })
       .meta({ description: 'Oldest accepted Sigstore bundle version.' })
       .optional(),
+    dependencies: DependencyPolicySchema.optional(),
   })
   .meta({ id: 'ProvenantPolicy', title: 'provenant verification policy', description: 'What SLSA provenance must say to pass `provenant verify`.' });
 
@@ -153,6 +155,7 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path[0] === 'source') return Object.keys(shape.source.unwrap().shape);
   if (path[0] === 'identities' && path[2] === 'extensions') return Object.keys(ExtensionsSchema.shape);
   if (path[0] === 'identities') return Object.keys(IdentitySchema.shape);
+  if (path[0] === 'dependencies') return dependencyPolicyKeys(path.slice(1));
   return [];
 }
 

@@ -1,4 +1,5 @@
 import { SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1 } from '@provenant/core';
+import type { DependencyPolicy } from './dependencies/dependency-policy.ts';
 import type { IdentityPolicy } from './identity-policy.ts';
 
 /**
@@ -37,6 +38,12 @@ export interface Policy {
   identities?: IdentityPolicy[];
   /** Oldest accepted Sigstore bundle version: `0.1`, `0.2` or `0.3` (a bare DSSE envelope has none and fails). */
   minBundleVersion?: string;
+  /**
+   * Rules over the resolved dependencies that are packages (purls): deny-listed packages and
+   * versions, allowed registries and non-registry sources, required digests, OSV advisories.
+   * When set, packages not from a registry fail unless `allowSources` admits them. See docs/dependencies.md.
+   */
+  dependencies?: DependencyPolicy;
 }
 
 /** The predicate types accepted when a policy does not list its own. */

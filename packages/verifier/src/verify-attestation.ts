@@ -11,6 +11,8 @@ import { messageSubject, payloadSubject, verifyMessageDigest, verifyPayloadIsArt
 import { verifySigner } from './checks/signer.ts';
 import { verifyRef, verifySourceUri } from './checks/source.ts';
 import { type ArtifactDigests, matchingSubjects, verifySubjectDigest } from './checks/subject.ts';
+import type { AdvisoryIndex } from './dependencies/advisory-index.ts';
+import { checkDependencies } from './dependencies/check-dependencies.ts';
 import type { Finding } from './finding.ts';
 import type { Policy } from './policy.ts';
 import { parsePayloadJson } from './read-payload.ts';
@@ -53,7 +55,13 @@ export interface VerifyResult {
  * message signature, or a DSSE payload that is not a statement) is checked against the artifact
  * only, and fails a policy that constrains a statement. Every finding is collected before deciding.
  */
-export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDigests, trust: TrustMaterial, policy: Policy, now: Date): VerifyResult {
+/** Data a verification may use besides trust and policy. */
+export interface VerifyOptions {
+  /** Known vulnerabilities (loadAdvisories): a dependency one affects fails with DEPENDENCY_VULNERABLE. */
+  advisories?: AdvisoryIndex;
+}
+
+export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDigests, trust: TrustMaterial, policy: Policy, now: Date, options: VerifyOptions = {}): VerifyResult {
   const findings = verifyPolicyUsable(policy);
   const policyUsable = findings.length === 0;
   const policyIdentities = policyUsable ? (policy.identities ?? []) : [];
@@ -129,6 +137,9 @@ export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDige
     push(findings, verifyRef(view, policy.source?.refs));
     push(findings, verifyBuildType(view, policy.buildTypes));
     push(findings, verifyAge(view, policy.maxAge, now));
+    if (policy.dependencies !== undefined || options.advisories !== undefined) {
+      findings.push(...checkDependencies(view.dependencies, policy.dependencies, options.advisories, now, view.locations.dependencies));
+    }
   }
   return { ok: findings.length === 0, findings, subjects: matchingSubjects(view.subjects, artifact), statement: json.value, view, signer };
 }

@@ -17,6 +17,7 @@ import { toSignedContent } from './signed-content.ts';
 import type { TrustMaterial } from './trust.ts';
 import { type VerifyResult, verifyAttestation } from './verify-attestation.ts';
 import { verifySigstoreBundle } from './verify-sigstore-bundle.ts';
+import type { AdvisoryIndex } from './dependencies/advisory-index.ts';
 
 /** The artifact: a file, bytes in memory, or a known digest (`sha256:<hex>`, or a digest set). */
 export type ArtifactInput = { path: string } | { bytes: Uint8Array } | { digest: string | ArtifactDigests };
@@ -32,6 +33,8 @@ export interface VerifyInput {
   policy: Policy;
   /** The verification time; defaults to the current time. */
   now?: Date;
+  /** OSV advisories to check the dependencies against (loadAdvisories). */
+  advisories?: AdvisoryIndex;
 }
 
 /**
@@ -42,11 +45,12 @@ export interface VerifyInput {
  */
 export async function verify(input: VerifyInput): Promise<VerifyResult> {
   const now = input.now ?? new Date();
-  return verifyEach(input, (att, artifact) => verifyAttestation(att, artifact, input.trust, input.policy, now));
+  const options = input.advisories === undefined ? {} : { advisories: input.advisories };
+  return verifyEach(input, (att, artifact) => verifyAttestation(att, artifact, input.trust, input.policy, now, options));
 }
 
 /** Input of verifySigstore: no policy, no time (only signed times count). */
-export type SigstoreVerifyInput = Omit<VerifyInput, 'policy' | 'now'>;
+export type SigstoreVerifyInput = Omit<VerifyInput, 'policy' | 'now' | 'advisories'>;
 
 /**
  * The I/O edge around verifySigstoreBundle (the Sigstore conformance client protocol): the

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ProvenantError, parseDigestRef } from '@provenant/core';
-import { type Policy, type TrustedRootOptions, type VerifyResult, createTrust, durationToMs, parsePolicy, parseTrustedRootText, verify } from '@provenant/verifier';
+import { type Policy, type TrustedRootOptions, type VerifyResult, createTrust, durationToMs, parsePolicy, loadAdvisories, parseTrustedRootText, verify } from '@provenant/verifier';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
 import { type IdentityFlags, identityFromFlags } from './sigstore-identity.ts';
@@ -17,6 +18,7 @@ interface VerifyFlags extends IdentityFlags {
   predicateType: string[];
   minBundleVersion?: string;
   maxAge?: string;
+  advisories?: string;
   json?: boolean;
 }
 
@@ -36,11 +38,14 @@ export async function run(artifactArg: string, flags: VerifyFlags, _cmd: unknown
   if (!digest && /^(sha\d+|md5):/i.test(artifactArg)) {
     throw new ProvenantError('DIGEST_INVALID', `ARTIFACT ${artifactArg.slice(0, 80)} looks like a digest but is not sha256/sha384/sha512 with the right length`);
   }
+  const advisoryDir = flags.advisories ?? policyAdvisoryDir(policy, flags.policy);
+  const advisories = advisoryDir === undefined ? undefined : await loadAdvisories(advisoryDir);
   const result = await verify({
     artifact: digest ? { digest: { [digest.algorithm]: digest.hex } } : { path: artifactArg },
     bundle: { path: flags.bundle },
     trust,
     policy,
+    ...(advisories === undefined ? {} : { advisories }),
   });
   if (flags.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout(render(result, digest ? artifactArg : undefined));
@@ -66,6 +71,12 @@ async function buildPolicy(flags: VerifyFlags): Promise<Policy> {
   const identity = identityFromFlags(flags);
   if (identity !== undefined) policy.identities = [identity];
   return policy;
+}
+
+/** The policy file's `dependencies.advisories.directory`, relative to the policy file. */
+function policyAdvisoryDir(policy: Policy, policyPath: string | undefined): string | undefined {
+  const dir = policy.dependencies?.advisories?.directory;
+  return dir === undefined || policyPath === undefined ? dir : resolve(dirname(policyPath), dir);
 }
 
 /** Reads `--trusted-root` files; each is validated once by createTrust (TRUSTED_ROOT_INVALID). */

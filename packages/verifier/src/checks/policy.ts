@@ -1,6 +1,7 @@
 import { durationToMs } from '../duration.ts';
 import type { Finding } from '../finding.ts';
 import { identityProblems } from '../identity-policy.ts';
+import { verifyDependencyPolicyUsable } from '../dependencies/dependency-policy.ts';
 import type { Policy } from '../policy.ts';
 import { BUNDLE_VERSIONS } from './bundle-version.ts';
 
@@ -37,6 +38,7 @@ export function verifyPolicyUsable(policy: Policy): Finding[] {
   if (policy.minBundleVersion !== undefined && !BUNDLE_VERSIONS.includes(policy.minBundleVersion)) {
     findings.push({ code: 'POLICY_INVALID', message: `policy minBundleVersion must be one of ${BUNDLE_VERSIONS.join(', ')}`, path: 'policy.minBundleVersion', actual: policy.minBundleVersion });
   }
+  findings.push(...verifyDependencyPolicyUsable(policy.dependencies));
   return findings;
 }
 
@@ -46,7 +48,7 @@ export function verifyPolicyUsable(policy: Policy): Finding[] {
  */
 export function policyNeedsStatement(policy: Policy): boolean {
   return (
-    policy.predicateTypes !== undefined || policy.builder !== undefined || policy.source !== undefined || policy.buildTypes !== undefined || policy.maxAge !== undefined
+    policy.predicateTypes !== undefined || policy.builder !== undefined || policy.source !== undefined || policy.buildTypes !== undefined || policy.maxAge !== undefined || policy.dependencies !== undefined
   );
 }
 

@@ -3,6 +3,10 @@ export interface DependencyRef {
   uri?: string;
   digest?: Record<string, string>;
   name?: string;
+  /** Where the resource was downloaded from (SLSA v1 ResourceDescriptor `downloadLocation`). */
+  downloadLocation?: string;
+  /** Producer-defined data; provenant's ci/v1 writes `{ ecosystem, scope, direct, sourceKind }`. */
+  annotations?: Record<string, unknown>;
 }
 
 /** An artifact the statement is about. */
@@ -28,6 +32,8 @@ export interface ViewLocations {
   sourceUri?: string;
   ref?: string;
   time?: string;
+  /** The list `dependencies` was read from: `predicate.buildDefinition.resolvedDependencies` or `predicate.materials`. */
+  dependencies?: string;
 }
 
 /**

@@ -15,7 +15,7 @@ export function viewOfSlsaV02(p: ProvenanceV02): PredicateView {
       if (m.digest !== undefined) out.digest = m.digest;
       return out;
     }),
-    locations: { builderId: 'predicate.builder.id', buildType: 'predicate.buildType' },
+    locations: { builderId: 'predicate.builder.id', buildType: 'predicate.buildType', dependencies: 'predicate.materials' },
   };
   const configSource = p.invocation?.configSource;
   if (configSource?.uri !== undefined && configSource.uri !== '') {

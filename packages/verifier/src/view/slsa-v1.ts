@@ -9,7 +9,7 @@ export function viewOfSlsaV1(p: ProvenanceV1): PredicateView {
     builderId: p.runDetails.builder.id,
     buildType: p.buildDefinition.buildType,
     dependencies: (p.buildDefinition.resolvedDependencies ?? []).map(toDependency),
-    locations: { builderId: 'predicate.runDetails.builder.id', buildType: 'predicate.buildDefinition.buildType' },
+    locations: { builderId: 'predicate.runDetails.builder.id', buildType: 'predicate.buildDefinition.buildType', dependencies: 'predicate.buildDefinition.resolvedDependencies' },
   };
   const located = sourceOfSlsaV1(p);
   if (located) {
@@ -25,10 +25,12 @@ export function viewOfSlsaV1(p: ProvenanceV1): PredicateView {
   return view;
 }
 
-function toDependency(rd: { uri?: string; digest?: Record<string, string>; name?: string }): DependencyRef {
+function toDependency(rd: { uri?: string; digest?: Record<string, string>; name?: string; downloadLocation?: string; annotations?: Record<string, unknown> }): DependencyRef {
   const out: DependencyRef = {};
   if (rd.uri !== undefined) out.uri = rd.uri;
   if (rd.digest !== undefined) out.digest = rd.digest;
   if (rd.name !== undefined) out.name = rd.name;
+  if (rd.downloadLocation !== undefined) out.downloadLocation = rd.downloadLocation;
+  if (rd.annotations !== undefined) out.annotations = rd.annotations;
   return out;
 }

@@ -119,6 +119,7 @@ const FIXTURE_NAMES = (await readdir(FIXTURES, { withFileTypes: true })).filter(
 describe('parity with npm Arborist on every fixture', () => {
   test('the fixture set covers every case', () => {
     assert.deepEqual(FIXTURE_NAMES.sort(), [
+      'huge-v3',
       'large-v1',
       'large-v3',
       'local-sources-v1',

@@ -1,5 +1,6 @@
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ProvenantError } from '@provenant/core';
+import picomatch from 'picomatch';
 import type { Collector, CollectorContext } from '../context.ts';
 import { LOCKFILE_FORMATS } from './formats.ts';
 import type { LockfileFormat } from './lockfile-format.ts';
@@ -107,8 +108,42 @@ async function readOne(ctx: CollectorContext, path: string, format: LockfileForm
       const sibling = join(dirname(path), name);
       return (await isFile(ctx, sibling)) ? readText(ctx, sibling, name) : undefined;
     },
+    globFolders: (pattern) => globFolders(ctx, dirname(path), pattern),
   });
   return { lockfile, ...facts };
+}
+
+/** How deep a workspace glob is followed below the lockfile (`packages/**` in a monorepo). */
+const MAX_GLOB_DEPTH = 4;
+
+async function globFolders(ctx: CollectorContext, base: string, pattern: string): Promise<string[]> {
+  const clean = pattern.replace(/^\.\//, '').replace(/\/+$/, '');
+  if (clean === '' || clean.startsWith('/') || clean.split('/').includes('..')) return [];
+  const isMatch = picomatch(clean, { dot: false });
+  const out: string[] = [];
+  const visit = async (rel: string, depth: number): Promise<void> => {
+    if (depth > MAX_GLOB_DEPTH) return;
+    let names: string[];
+    try {
+      names = await ctx.fs.readdir(rel === '' ? base : join(base, rel));
+    } catch {
+      return;
+    }
+    for (const name of names.sort()) {
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      const child = rel === '' ? name : `${rel}/${name}`;
+      try {
+        const st = await ctx.fs.lstat(join(base, child));
+        if (!st.isDirectory() || st.isSymbolicLink()) continue;
+      } catch {
+        continue;
+      }
+      if (isMatch(child)) out.push(child);
+      await visit(child, depth + 1);
+    }
+  };
+  await visit('', 1);
+  return out;
 }
 
 async function readText(ctx: CollectorContext, path: string, shown: string): Promise<string> {

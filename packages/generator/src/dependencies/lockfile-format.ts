@@ -8,6 +8,12 @@ export interface LockfileInput {
   path: string;
   /** Reads a file in the lockfile's directory by name; undefined when it does not exist. */
   readSibling(name: string): Promise<string | undefined>;
+  /**
+   * Folders below the lockfile's directory (posix, relative) that match a workspace glob such as
+   * `packages/*`, sorted; `node_modules` and dot-folders are never entered. Optional: formats
+   * must work without it (tests may omit it).
+   */
+  globFolders?(pattern: string): Promise<string[]>;
 }
 
 /**

@@ -17,15 +17,14 @@ export function isBerryLockfile(text: string): boolean {
 /**
  * yarn.lock, classic (v1) or berry (v2+), told apart by content. Classic records neither the
  * projects' dependencies nor the workspace members, so the root package.json and the members
- * its `workspaces` names literally are read beside it (members behind a glob cannot be listed
- * through readSibling; see parseYarnClassicLockfile for how their dependencies still count).
+ * its `workspaces` names are read beside it, globs expanded through `globFolders`.
  * Berry names every workspace folder, whose package.json tells dev from prod.
  */
 export const yarnFormat: LockfileFormat = {
   manager: 'yarn',
   ecosystem: 'npm',
   fileNames: YARN_LOCKFILE_NAMES,
-  async parse({ text, path, readSibling }) {
+  async parse({ text, path, readSibling, globFolders }) {
     if (isBerryLockfile(text)) {
       const lock = readBerryLockfile(text, path);
       const manifests = new Map<string, Record<string, unknown>>();
@@ -41,9 +40,13 @@ export const yarnFormat: LockfileFormat = {
     if (root !== undefined) {
       manifests.push(root);
       for (const pattern of workspacePatterns(root)) {
-        const folder = literalWorkspaceFolder(pattern);
-        const member = folder === undefined ? undefined : await readManifest(readSibling, folder);
-        if (member !== undefined) manifests.push(member);
+        const literal = literalWorkspaceFolder(pattern);
+        // A glob (`packages/*`) is expanded the way yarn does: every matching folder with a package.json.
+        const folders = literal !== undefined ? [literal] : ((await globFolders?.(pattern)) ?? []);
+        for (const folder of folders) {
+          const member = await readManifest(readSibling, folder);
+          if (member !== undefined) manifests.push(member);
+        }
       }
     }
     const { packages, roots } = parseYarnClassicLockfile(text, path, manifests);

@@ -164,10 +164,11 @@ describe('yarn classic workspaces', async () => {
     assert.equal(get(packages, 'wrappy@1.0.2').scope, 'optional');
   });
 
-  test('through the collector, members behind the `packages/*` glob cannot be read: their dependencies still count, as prod', async () => {
+  test('through the collector, members behind the `packages/*` glob are found and read, as yarn expands it', async () => {
     const { packages, roots } = await collectFixture('classic-workspaces');
-    assert.equal(roots?.length, 6);
-    assert.deepEqual([get(packages, 'semver@6.3.1').scope, get(packages, 'semver@6.3.1').direct], ['prod', true]);
+    assert.deepEqual(roots, ['pkg:npm/debug@4.4.3', 'pkg:npm/ms@2.0.0', 'pkg:npm/ms@2.1.3', 'pkg:npm/once@1.4.0', 'pkg:npm/semver@6.3.1', 'pkg:npm/typescript@5.4.5']);
+    assert.deepEqual([get(packages, 'semver@6.3.1').scope, get(packages, 'semver@6.3.1').direct], ['dev', true]);
+    assert.equal(get(packages, 'once@1.4.0').scope, 'optional');
     assert.equal(get(packages, 'typescript@5.4.5').scope, 'dev'); // the root's own devDependency
   });
 

@@ -3,7 +3,17 @@ import type { CollectorContext } from '../context.ts';
 
 /** What the CI platform says about the build it is running. Identifiers only, never secrets. */
 export interface CiFacts {
-  platform: 'github-actions' | 'gitlab-ci' | 'local';
+  platform:
+    | 'github-actions'
+    | 'gitlab-ci'
+    | 'buildkite'
+    | 'circleci'
+    | 'azure-pipelines'
+    | 'bitbucket-pipelines'
+    | 'aws-codebuild'
+    | 'jenkins'
+    | 'google-cloud-build'
+    | 'local';
   /** URI of the build platform (SLSA runDetails.builder.id). */
   builderId: string;
   /** Globally unique id of this run: the run + attempt URL where the platform has one. */
@@ -12,12 +22,12 @@ export interface CiFacts {
   triggerEvent?: string;
   /** Only where the platform states it. */
   runnerKind?: 'hosted' | 'self-hosted';
-  /** https URL of the source repository as the platform reports it. */
+  /** URL of the source repository as the platform reports it (https, or an ssh/scp-like remote), credentials removed. */
   repository?: string;
   /** Full ref, e.g. refs/heads/main, refs/tags/v1. */
   ref?: string;
   commit?: string;
-  /** GitHub: workflow file path and ref (from GITHUB_WORKFLOW_REF). GitLab: CI config path. */
+  /** GitHub: workflow file path and ref (from GITHUB_WORKFLOW_REF). GitLab: CI config path. Cloud Build: the trigger's config file. */
   workflow?: { path?: string; ref?: string };
   /** Run/job/pipeline/project identifiers (not secrets), keys sorted. */
   platformIds: Record<string, string>;

@@ -3,6 +3,7 @@ import { addIdentityOptions } from './commands/sigstore-identity-flags.ts';
 import { EXIT } from './exit-codes.ts';
 import { type Io, errorLine, processIo } from './output.ts';
 import { VERSION } from './version.ts';
+import { addTrustPolicyOptions } from './verify-options.ts';
 
 /** Options shared by `generate` and `attest`: what to record. */
 function addCollectOptions(cmd: Command): Command {
@@ -97,21 +98,78 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     program
       .command('verify')
       .description('verify an artifact against its attestation, trusted keys or keyless identities, and a policy; prints PASSED or FAILED')
-      .argument('<artifact>', 'artifact path, or sha256:<hex> / sha384:<hex> / sha512:<hex>')
-      .requiredOption('--bundle <file>', 'Sigstore bundle, DSSE envelope or JSONL of them')
+      .argument('<artifact>', 'artifact path, or sha256:<hex> / sha384:<hex> / sha512:<hex>; with --batch: a directory, a glob or a sha256sum manifest')
+      .option('--bundle <file>', 'Sigstore bundle, DSSE envelope or JSONL of them (required, except with --batch)')
       .option('--key <file>', 'trusted PEM public key; repeatable', collect, [])
       .option('--policy <file>', 'policy file (YAML or JSON)')
-      .option('--builder-id <id>', 'required builder id (exact); repeatable', collect, [])
+      .option('--builder-id <id>', 'required builder, name[@ref] as in slsa-verifier: without @ref any ref, @v1.9.0 also admits @refs/tags/v1.9.0; repeatable', collect, [])
       .option('--builder-id-prefix <prefix>', 'allowed builder id prefix; repeatable', collect, [])
-      .option('--source-uri <uri>', 'required source repository; repeatable', collect, [])
+      .option('--source-uri <uri>', 'required source repository (https://github.com/o/r, or github.com/o/r); with no key or identity, the trust: GitHub-built provenance from it by a trusted builder; repeatable', collect, [])
       .option('--source-ref <ref>', 'required source ref, exact or glob (refs/tags/v*); repeatable', collect, [])
+      .option('--source-branch <branch>', 'the build ran from refs/heads/<branch>')
+      .option('--source-tag <tag>', 'the build ran from refs/tags/<tag>')
+      .option('--source-versioned-tag <version>', 'the build ran from a version tag within this one: v1 admits v1.x.y, v1.2 admits v1.2.x')
+      .option('--build-workflow-input <name=value>', 'an input the workflow run was given (workflow_dispatch); repeatable', collect, [])
       .option('--build-type <uri>', 'required buildType; repeatable', collect, [])
       .option('--predicate-type <uri>', 'accepted predicate type (default: SLSA provenance v1 and v0.2); repeatable', collect, [])
       .addOption(new Option('--min-bundle-version <version>', 'oldest accepted Sigstore bundle version').choices(['0.1', '0.2', '0.3']))
       .option('--max-age <duration>', 'maximum attestation age, e.g. 30d, 12h, 90m')
       .option('--advisories <dir>', 'directory of OSV advisories (JSON): a dependency one affects fails with DEPENDENCY_VULNERABLE')
-      .option('--json', 'print the result object as JSON on stdout'),
+      .option('--tuf-refresh', 'fetch the current Sigstore trusted root through TUF (network) instead of using the copy shipped offline')
+      .option('--tuf-mirror <url>', 'TUF repository for --tuf-refresh (default https://tuf-repo-cdn.sigstore.dev)')
+      .option('--tuf-root <file>', 'TUF root.json to start from, for a --tuf-mirror provenant ships none for')
+      .option('--tuf-cache <dir>', 'TUF metadata cache for --tuf-refresh (default: provenant/tuf in the OS cache directory)')
+      .option('--json', 'print the result object as JSON on stdout')
+      // Batch verification (commands/verify-batch.ts).
+      .option('--batch', 'ARTIFACT is a directory, a glob or a sha256sum manifest: verify each artifact against the attestations in --attestations, over all cores')
+      .option('--attestations <dir>', '--batch: directory of attestations (*.json, *.jsonl), found by the digests their subjects name')
+      .option('--jobs <n>', '--batch: threads to use (default: the number of cores)')
+      .option('--trust-record <file>', '--batch: what was accepted last time per artifact name; weaker provenance fails (PROVENANCE_DOWNGRADE); updated when all pass')
+      // Results as attestations (commands/verify-vsa.ts, docs/vsa.md).
+      .option('--vsa-out <file>', 'also write a signed SLSA Verification Summary Attestation of this verification (PASSED or FAILED)')
+      .option('--vsa-key <file>', '--vsa-out: PEM private key to sign the VSA with (otherwise keyless)')
+      .option('--vsa-key-passphrase-env <var>', '--vsa-out: environment variable holding the key passphrase', 'PROVENANT_KEY_PASSPHRASE')
+      .option('--vsa-keyless', '--vsa-out: sign keyless (a Fulcio certificate for this job\'s OIDC identity, logged in Rekor)')
+      .option('--vsa-identity-token <token|@file>', '--vsa-out: OIDC token for keyless signing')
+      .option('--vsa-signing-config <file>', '--vsa-out: Sigstore SigningConfig v0.2 for keyless signing')
+      .option('--vsa-policy-uri <uri>', '--vsa-out: the policy uri to record (default: the policy file, or a data: URI of the policy applied)')
+      .option('--vsa', 'verify --bundle as a VSA (evidence from a trusted verifier) instead of as provenance')
+      .option('--vsa-verifier-id <id>', '--vsa: an accepted verifier.id, repeatable; --vsa-out: the id to write (default https://provenant.dev/verifier/v1)', collect, [])
+      .option('--vsa-resource-uri <uri>', '--vsa: the resourceUri the VSA must name; --vsa-out: the one to write (default: the file name, or the digest)')
+      .option('--vsa-level <level>', '--vsa: a level verifiedLevels must include, e.g. SLSA_BUILD_LEVEL_2 (higher levels of a track imply lower); repeatable', collect, [])
+      .option('--vsa-dependency-level <level>', '--vsa: every dependency dependencyLevels counts must be at this level or higher'),
   ).action(action(() => import('./commands/verify.ts')));
+
+  addTrustPolicyOptions(
+    program
+      .command('verify-npm')
+      .description('check every package of an npm lockfile: tarballs against `integrity`, attestations against the trust and policy; missing provenance is reported (fails with --require-provenance)')
+      .argument('[dir]', 'project directory holding npm-shrinkwrap.json or package-lock.json', '.')
+      .option('--lockfile <file>', 'the lockfile (default: DIR/npm-shrinkwrap.json, else DIR/package-lock.json)')
+      .option('--tarballs <dir>', 'tarballs to check: <name>-<version>.tgz, scoped @scope/<name>-<version>.tgz (or npm pack\'s scope-name-<version>.tgz)')
+      .option('--attestations <dir>', 'attestations to verify: <name>@<version>.sigstore.json, scoped @scope/<name>@<version>.sigstore.json')
+      .option('--require-provenance', 'a package without an attestation fails (PROVENANCE_MISSING), as policy requireProvenance: true')
+      .option('--omit-dev', 'skip packages only dev dependencies need')
+      .option('--trust-record <file>', 'what was accepted last time per package; vanished or weaker provenance fails (PROVENANCE_DOWNGRADE); updated when all pass')
+      .option('--json', 'print the report as JSON'),
+  ).action(action(() => import('./commands/verify-npm.ts')));
+
+  const policyCommand = program.command('policy').description('write and check policy files');
+  policyCommand
+    .command('init')
+    .description('write a starting policy (YAML, commented) from an attestation trusted today')
+    .requiredOption('--from <bundle>', 'the attestation: Sigstore bundle, DSSE envelope or JSONL (the first one is used)')
+    .option('--out <file>', 'write the policy here (default: stdout)')
+    .option('--force', 'overwrite --out if it exists')
+    .option('--max-age <duration>', 'the maxAge to write', '30d')
+    .action(action(async () => ({ run: (await import('./commands/policy.ts')).runInit })));
+  policyCommand
+    .command('lint')
+    .description('check a policy file without verifying anything: each problem as file:line:col; exit 2 on errors')
+    .argument('<file>', 'policy file (YAML or JSON)')
+    .option('--strict', 'warnings (weak policies) also exit 2')
+    .option('--json', 'print the problems as JSON')
+    .action(action(async () => ({ run: (await import('./commands/policy.ts')).runLint })));
 
   const sigstore = program.command('sigstore').description('Sigstore client protocols');
   addIdentityOptions(
@@ -138,6 +196,41 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .argument('<bundle>', 'bundle file')
     .option('--json', 'print JSON')
     .action(action(() => import('./commands/inspect.ts')));
+
+  addTrustPolicyOptions(
+    program
+      .command('fetch')
+      .description('download an artifact and its attestation, verify it like `verify`, and only then write it to --out; nothing is written on any failure')
+      .argument('<url>', 'artifact URL (https; plain http only to loopback or with --allow-insecure)')
+      .requiredOption('-o, --out <path>', 'where to write the verified artifact (replaced only once verified)')
+      .option('--bundle-url <url>', 'attestation URL (default: <url>.sigstore.json, then <url>.intoto.jsonl)')
+      .option('--timeout <duration>', 'fail a transfer that makes no progress for this long: 300ms, 30s, 5m', '60s')
+      .option('--max-redirects <n>', 'redirects followed per download', '5')
+      .option('--max-size <size>', 'largest accepted artifact: bytes, or with K, M, G, T (1024-based)', '4G')
+      .option('--allow-insecure', 'allow plain http to hosts other than loopback (the attestation still decides)')
+      .option('--json', 'print the result object as JSON on stdout'),
+  ).action(action(() => import('./commands/fetch.ts')));
+
+  program
+    .command('lint')
+    .description('check an attestation from any producer against the in-toto, DSSE and SLSA specs (nothing is verified): exit 0 without errors, 1 with any')
+    .argument('<file>', 'Sigstore bundle, DSSE envelope, JSONL of them, or statement JSON')
+    .option('--json', 'print the issues as JSON')
+    .action(action(() => import('./commands/lint.ts')));
+
+  // Takes attest's own flags, so an attest command line can be checked by changing only the command.
+  addSigningOptions(
+    addCollectOptions(
+      program
+        .command('doctor')
+        .description('pre-flight checks before attesting and publishing, one line each: OK, WARN or FAIL with the fix; exit 0 without a FAIL, 1 with any'),
+    ),
+  )
+    .option('--out <file>', 'accepted so that an attest command line can be reused; nothing is written')
+    .option('--statement-out <file>', 'accepted, like --out')
+    .option('--sbom', 'accepted, like --out')
+    .option('--sbom-out <file>', 'accepted, like --out')
+    .action(action(() => import('./commands/doctor.ts')));
 
   try {
     if (argv.length === 0) {

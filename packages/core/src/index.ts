@@ -43,7 +43,7 @@ export type { Bundle } from '@sigstore/bundle';
 export { type OidcContext, type OidcExecResult, processOidcContext } from './keyless/oidc-context.ts';
 export { type IdentityTokenClaims, SIGSTORE_AUDIENCE, checkIdentityToken } from './keyless/identity-token.ts';
 export { type TokenSource, checkedProvider } from './keyless/token-source.ts';
-export { githubActionsToken } from './keyless/github-actions-token.ts';
+export { githubActionsToken, requestGitHubIdToken } from './keyless/github-actions-token.ts';
 export { gitlabCiToken } from './keyless/gitlab-ci-token.ts';
 export { buildkiteToken } from './keyless/buildkite-token.ts';
 export { circleciToken } from './keyless/circleci-token.ts';

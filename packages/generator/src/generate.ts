@@ -1,5 +1,6 @@
-import { ProvenantError, type StatementV1, isProvenantError, stableStringify } from '@provenant/core';
-import { detectCi } from './collectors/ci.ts';
+import { type OidcContext, ProvenantError, type StatementV1, isProvenantError, processOidcContext, stableStringify } from '@provenant/core';
+import { collectCiWithClaims } from './claims/ci-with-claims.ts';
+import type { ClaimsStatus } from './claims/field-sources.ts';
 import { environmentCollector } from './collectors/environment.ts';
 import { gitCollector } from './collectors/git.ts';
 import { lockfileCollector } from './dependencies/collector.ts';
@@ -26,6 +27,12 @@ export interface GenerateOptions {
   generatorVersion?: string;
   /** Called once hashing is under way, e.g. to load the signing code meanwhile. */
   whileHashing?: () => void;
+  /**
+   * Ambient state for reading the platform's signed OIDC claims (its token service, fetch for the
+   * issuer's keys, the clock). Default: the running process when `context` is defaulted too; with
+   * an injected `context`, none unless given, so a test never reaches the network. false: no claims.
+   */
+  oidc?: OidcContext | false;
 }
 
 export interface GeneratedProvenance {
@@ -34,6 +41,8 @@ export interface GeneratedProvenance {
   payload: Buffer;
   /** The lockfiles read, with their dependency graphs (for the SBOM: edges the statement does not carry). */
   dependencies: DependencyFacts[];
+  /** Whether the platform's signed claims were used (also recorded in the statement). */
+  claims: ClaimsStatus;
 }
 
 /**
@@ -43,6 +52,7 @@ export interface GeneratedProvenance {
 export async function generateProvenance(options: GenerateOptions): Promise<GeneratedProvenance> {
   const ctx = options.context ?? processContext(options.cwd ?? process.cwd());
   const startedOn = options.startedOn ?? ctx.now();
+  const oidc = options.oidc ?? (options.context ? false : processOidcContext());
   // Hashing starts first; the collectors (which spawn processes and read files) start once it is
   // under way, so on a large artifact they overlap it instead of delaying it.
   let hashingStarted!: () => void;
@@ -54,7 +64,8 @@ export async function generateProvenance(options: GenerateOptions): Promise<Gene
   options.whileHashing?.();
   const [subjects, ci, git, environment, dependencies] = await Promise.all([
     subjectsPromise,
-    run('ci', () => detectCi(ctx)),
+    // Claims are read (and checked against the environment) here, so a contradiction fails before hashing ends.
+    run('ci', () => collectCiWithClaims(ctx, oidc)),
     run('git', async () => ((await gitCollector.detect(ctx)) ? gitCollector.collect(ctx) : undefined)),
     run('environment', () => environmentCollector(options.envAllowlist ? { allowlist: options.envAllowlist } : {}).collect(ctx)),
     options.dependencies === false
@@ -65,15 +76,16 @@ export async function generateProvenance(options: GenerateOptions): Promise<Gene
         }),
   ]);
   const statement = buildStatement(subjects, {
-    ci,
+    ci: ci.ci,
     git,
     environment,
     dependencies,
     startedOn,
     finishedOn: ctx.now(),
     generatorVersion: options.generatorVersion ?? '0.0.0',
+    fieldSources: { ci: ci.sources, claims: ci.claims, startedOnGiven: options.startedOn !== undefined, ...(ci.detectedBy ? { detectedBy: ci.detectedBy } : {}) },
   });
-  return { statement, payload: Buffer.from(stableStringify(statement), 'utf8'), dependencies };
+  return { statement, payload: Buffer.from(stableStringify(statement), 'utf8'), dependencies, claims: ci.claims };
 }
 
 async function run<T>(name: string, collect: () => Promise<T>): Promise<T> {

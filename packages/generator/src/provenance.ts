@@ -6,6 +6,8 @@ import {
   type StatementV1,
 } from '@provenant/core';
 import { PROVENANT_BUILD_TYPE } from './build-type.ts';
+import { FIELD_SOURCES_EXTENSION } from './claims/field-sources.ts';
+import { type FieldSourcesInput, describeFieldSources } from './claims/mark-fields.ts';
 import type { CiFacts } from './collectors/ci.ts';
 import type { EnvironmentFacts } from './collectors/environment.ts';
 import type { GitFacts } from './collectors/git.ts';
@@ -23,6 +25,11 @@ export interface BuildFacts {
   finishedOn: Date;
   /** Version of provenant itself, recorded as the builder's version. */
   generatorVersion: string;
+  /**
+   * Where the facts came from. When given, the predicate carries the SLSA extension field
+   * `runDetails.metadata.provenant_fieldSources` (docs/buildtype-ci-v1.md); generateProvenance always gives it.
+   */
+  fieldSources?: FieldSourcesInput;
 }
 
 /** The source the build came from: the CI platform's word first, the local checkout's second. */
@@ -81,6 +88,9 @@ export function buildStatement(subjects: readonly Subject[], facts: BuildFacts):
       },
     },
   };
+  if (facts.fieldSources && predicate.runDetails.metadata) {
+    predicate.runDetails.metadata[FIELD_SOURCES_EXTENSION] = describeFieldSources(predicate, facts, facts.fieldSources);
+  }
   return {
     _type: STATEMENT_V1_TYPE,
     subject: subjects.map((s) => ({ name: s.name, digest: { ...s.digest } })),

@@ -48,8 +48,8 @@ describe('parsePolicy', () => {
   });
 
   const invalid: { name: string; text: string; message: RegExp }[] = [
-    { name: 'unknown top-level key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nbuilders: []\n', message: /^policy\.yaml:3:1: unknown key "builders" \(allowed: apiVersion, kind, predicateTypes, builder, source, buildTypes, maxAge, identities, minBundleVersion, dependencies\)$/ },
-    { name: 'unknown nested key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nsource:\n  uris: [https://x]\n  ref: [refs/heads/main]\n', message: /^policy\.yaml:5:3: unknown key "ref" in source \(allowed: uris, refs\)$/ },
+    { name: 'unknown top-level key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nbuilders: []\n', message: /^policy\.yaml:3:1: unknown key "builders" \(allowed: apiVersion, kind, predicateTypes, builder, source, buildTypes, maxAge, identities, minBundleVersion, dependencies(, [a-zA-Z]+)*\)$/ },
+    { name: 'unknown nested key', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nsource:\n  uris: [https://x]\n  ref: [refs/heads/main]\n', message: /^policy\.yaml:5:3: unknown key "ref" in source \(allowed: uris, refs, branch, tag, versionedTag\)$/ },
     { name: 'unknown key in JSON', text: '{\n  "apiVersion": "provenant.dev/v1",\n  "kind": "Policy",\n  "builder": { "id": ["x"] }\n}', message: /^policy\.yaml:4:16: unknown key "id" in builder/ },
     { name: 'bad duration', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nmaxAge: 7 days\n', message: /^policy\.yaml:3:9: maxAge: expected a duration such as 30d, 12h, 90m, 3600s/ },
     { name: 'zero seconds', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nmaxAge: 0\n', message: /^policy\.yaml:3:9: maxAge: expected a duration/ },
@@ -63,6 +63,12 @@ describe('parsePolicy', () => {
     { name: 'two documents', text: 'apiVersion: provenant.dev/v1\nkind: Policy\n---\nkind: Policy\n', message: /^policy\.yaml:3:1: Source contains multiple documents/ },
     { name: 'not a mapping', text: '- a\n- b\n', message: /^policy\.yaml:1:1: expected a mapping with apiVersion: provenant\.dev\/v1 and kind: Policy$/ },
     { name: 'empty file', text: '', message: /^policy\.yaml:1:1: expected a mapping/ },
+    { name: 'githubBuilder without the repository it trusts', text: 'apiVersion: provenant.dev/v1\nkind: Policy\ngithubBuilder: {}\n', message: /^policy\.yaml:1:1: source\.uris: must name the source repository when githubBuilder is set$/ },
+    { name: 'githubBuilder for a repository not on github.com', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nsource: { uris: [https://gitlab.com/a/b] }\ngithubBuilder: {}\n', message: /^policy\.yaml:3:17: source\.uris: must be github\.com repositories/ },
+    { name: 'a builder id with an empty ref', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nsource: { uris: [https://github.com/a/b] }\ngithubBuilder: { ids: ["x@"] }\n', message: /^policy\.yaml:4:24: githubBuilder\.ids\[0\]: expected a builder id, name or name@ref$/ },
+    { name: 'a versioned tag that is not a version', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nsource: { versionedTag: "1.2" }\n', message: /^policy\.yaml:3:25: source\.versionedTag: expected a version such as v1, v1\.2 or v1\.2\.3/ },
+    { name: 'a branch with a tag', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nsource: { branch: main, tag: v1 }\n', message: /^policy\.yaml:3:19: source\.branch: cannot be combined with a tag/ },
+    { name: 'a workflow input YAML reads as a boolean', text: 'apiVersion: provenant.dev/v1\nkind: Policy\nworkflowInputs: { dry_run: true }\n', message: /^policy\.yaml:3:28: workflowInputs\.dry_run: expected a string \(quote values such as "true" or "3"\)$/ },
   ];
   for (const c of invalid) {
     it(`POLICY_INVALID with line:col: ${c.name}`, () => {
@@ -83,7 +89,22 @@ describe('parsePolicy', () => {
     const schema = json.$defs['ProvenantPolicy']!;
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(schema.required, ['apiVersion', 'kind']);
-    assert.deepEqual(Object.keys(schema.properties), ['apiVersion', 'kind', 'predicateTypes', 'builder', 'source', 'buildTypes', 'maxAge', 'identities', 'minBundleVersion', 'dependencies']);
+    assert.deepEqual(Object.keys(schema.properties), Object.keys(PolicyFileSchema.shape));
+    for (const key of ['predicateTypes', 'builder', 'source', 'buildTypes', 'maxAge', 'identities', 'minBundleVersion', 'githubBuilder', 'workflowInputs']) assert.ok(key in schema.properties, key);
+  });
+
+  it('reads slsa-verifier\'s fields: a GitHub builder, a versioned tag, workflow inputs', () => {
+    const policy = parsePolicy(`apiVersion: provenant.dev/v1
+kind: Policy
+source: { uris: [https://github.com/acme/app], versionedTag: v1.2 }
+githubBuilder: { ids: [https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v1.9.0] }
+workflowInputs: { release_version: v1.2.3, dry_run: "false" }
+`);
+    assert.deepEqual(policy, {
+      source: { uris: ['https://github.com/acme/app'], versionedTag: 'v1.2' },
+      githubBuilder: { ids: ['https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v1.9.0'] },
+      workflowInputs: { release_version: 'v1.2.3', dry_run: 'false' },
+    });
   });
 
   it('reads keyless identities and a minimum bundle version', () => {

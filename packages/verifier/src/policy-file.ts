@@ -5,6 +5,9 @@ import { BUNDLE_VERSIONS } from './checks/bundle-version.ts';
 import { DURATION_PATTERN } from './duration.ts';
 import { FULCIO_EXTENSIONS } from './fulcio-extensions.ts';
 import { compileAnchored } from './identity-policy.ts';
+import { parseBuilderId } from './builder-id.ts';
+import { verifySlsaVerifierPolicyUsable } from './checks/slsa-verifier-policy.ts';
+import { parseVersionedTag } from './versioned-tag.ts';
 import { DependencyPolicySchema, dependencyPolicyKeys } from './dependencies/dependency-policy.ts';
 import { formatPath } from './issue-path.ts';
 import type { Policy } from './policy.ts';
@@ -45,6 +48,34 @@ const IdentitySchema = z
   })
   .meta({ description: 'A certificate identity allowed to sign keyless: a SAN constraint, an issuer constraint, and optional extension constraints.' });
 
+const SignerSchema = z
+  .strictObject({
+    keyId: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected a provenant key id: 64 hex digits (SHA-256 of the DER public key, as `provenant verify` prints it)' })
+      .meta({ description: 'A trusted key, by provenant key id.' })
+      .optional(),
+    identity: IdentitySchema.optional(),
+  })
+  .superRefine((signer, ctx) => {
+    if ((signer.keyId === undefined) === (signer.identity === undefined)) ctx.addIssue({ code: 'custom', message: 'expected exactly one of keyId and identity' });
+  })
+  .meta({ description: 'Who signs for the builder: a key id or a keyless identity (narrows trust, never widens it).' });
+
+const TrustedBuilderSchema = z
+  .strictObject({
+    builderId: Text('The builder id, exactly.').optional(),
+    builderIdPrefix: Text('A builder id prefix, matched at a "/" or "@" boundary.').optional(),
+    signer: SignerSchema.optional(),
+    maxLevel: z.literal([1, 2, 3], { error: 'expected a SLSA Build level: 1, 2 or 3' }).meta({ description: 'The highest SLSA Build level this builder is trusted to meet.' }),
+  })
+  .superRefine((entry, ctx) => {
+    if ((entry.builderId === undefined) === (entry.builderIdPrefix === undefined)) ctx.addIssue({ code: 'custom', message: 'expected exactly one of builderId and builderIdPrefix' });
+    // Levels 2 and 3 mean "signed by the build platform": without a signer any trusted key could claim the builder.
+    if (entry.maxLevel > 1 && entry.signer === undefined) ctx.addIssue({ code: 'custom', message: `maxLevel ${entry.maxLevel} needs a signer (keyId or identity): levels 2 and 3 require provenance signed by the build platform`, path: ['maxLevel'] });
+  })
+  .meta({ description: 'A root of trust: a builder (id and signer) and the highest SLSA Build level it is trusted to meet.' });
+
 /**
  * The policy file (YAML or JSON): flat, typed, strict. Unknown keys are errors, so a misspelt
  * constraint cannot silently constrain nothing. `schemas/policy.schema.json` is generated from it.
@@ -65,6 +96,11 @@ export const PolicyFileSchema = z
       .strictObject({
         uris: List('Source repository URIs, compared after normalisation (no git+, .git or trailing /; lowercase host).').optional(),
         refs: List('Git refs, exact or glob: * and ? within one path segment, ** across segments.').optional(),
+        branch: Text('slsa-verifier --source-branch: the build ran from refs/heads/<branch>.').optional(),
+        tag: Text('slsa-verifier --source-tag: the build ran from refs/tags/<tag>, exactly.').optional(),
+        versionedTag: Text('slsa-verifier --source-versioned-tag: the build ran from a version tag within this one (v1 admits v1.4.2, v1.2 admits v1.2.9).')
+          .refine((v) => parseVersionedTag(v) !== undefined, { error: 'expected a version such as v1, v1.2 or v1.2.3 (a leading v; a prerelease or build only after a patch version)' })
+          .optional(),
       })
       .meta({ description: 'Accepted sources.' })
       .optional(),
@@ -83,6 +119,37 @@ export const PolicyFileSchema = z
       .meta({ description: 'Oldest accepted Sigstore bundle version.' })
       .optional(),
     dependencies: DependencyPolicySchema.optional(),
+    trustedBuilders: z
+      .array(TrustedBuilderSchema)
+      .min(1, { error: 'expected at least one trusted builder (omit the field for level 1 at most)' })
+      .meta({ description: 'Roots of trust (SLSA "Verifying artifacts"): the SLSA Build level an artifact reaches is the highest maxLevel of the entries matching its builder and signer, else 1.' })
+      .optional(),
+    requireProvenance: z.boolean().meta({ description: 'verify-npm: a package without an attestation fails (PROVENANCE_MISSING) instead of being reported.' }).optional(),
+    githubBuilder: z
+      .strictObject({
+        ids: z
+          .array(Text('A builder id, name or name@ref (slsa-verifier --builder-id).').refine((id) => parseBuilderId(id) !== undefined, { error: 'expected a builder id, name or name@ref' }))
+          .min(1, { error: 'expected at least one entry (omit the field for the built-in trusted builders)' })
+          .optional(),
+      })
+      .meta({
+        description:
+          "slsa-verifier's trust in GitHub-built provenance: the certificate carries GitHub Actions' issuer, names one of source.uris as its source repository, and is a trusted builder (one of ids, or the built-in ones). A trust constraint.",
+      })
+      .optional(),
+    workflowInputs: z
+      .record(z.string().min(1, { error: 'expected a non-empty input name' }), z.string({ error: 'expected a string (quote values such as "true" or "3")' }))
+      .refine((inputs) => Object.keys(inputs).length > 0, { error: 'expected at least one input (omit the field to leave it unconstrained)' })
+      .meta({ description: 'slsa-verifier --build-workflow-input: inputs the workflow run must have been given, exactly.' })
+      .optional(),
+  })
+  .superRefine((policy, ctx) => {
+    // Across fields: a GitHub builder needs the repository it builds; a branch excludes a tag.
+    if (policy.githubBuilder === undefined && policy.source?.branch === undefined) return;
+    for (const finding of verifySlsaVerifierPolicyUsable(policy as Policy)) {
+      if (finding.path !== 'policy.source.uris' && finding.path !== 'policy.source.branch') continue;
+      ctx.addIssue({ code: 'custom', message: finding.message.replace(/^policy \S+ /, ''), path: finding.path?.replace(/^policy\./, '').split('.') ?? [] });
+    }
   })
   .meta({ id: 'ProvenantPolicy', title: 'provenant verification policy', description: 'What SLSA provenance must say to pass `provenant verify`.' });
 
@@ -153,8 +220,13 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(shape);
   if (path[0] === 'builder') return Object.keys(shape.builder.unwrap().shape);
   if (path[0] === 'source') return Object.keys(shape.source.unwrap().shape);
+  if (path[0] === 'githubBuilder') return Object.keys(shape.githubBuilder.unwrap().shape);
   if (path[0] === 'identities' && path[2] === 'extensions') return Object.keys(ExtensionsSchema.shape);
   if (path[0] === 'identities') return Object.keys(IdentitySchema.shape);
+  if (path[0] === 'trustedBuilders' && path[2] === 'signer' && path[3] === 'identity' && path[4] === 'extensions') return Object.keys(ExtensionsSchema.shape);
+  if (path[0] === 'trustedBuilders' && path[2] === 'signer' && path[3] === 'identity') return Object.keys(IdentitySchema.shape);
+  if (path[0] === 'trustedBuilders' && path[2] === 'signer') return Object.keys(SignerSchema.shape);
+  if (path[0] === 'trustedBuilders') return Object.keys(TrustedBuilderSchema.shape);
   if (path[0] === 'dependencies') return dependencyPolicyKeys(path.slice(1));
   return [];
 }

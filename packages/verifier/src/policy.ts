@@ -1,12 +1,13 @@
 import { SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1 } from '@provenant/core';
 import type { DependencyPolicy } from './dependencies/dependency-policy.ts';
 import type { IdentityPolicy } from './identity-policy.ts';
+import type { TrustedBuilder } from './level/build-level.ts';
 
 /**
  * What the provenance must say. Every field is optional; a field that is set is a constraint
  * the attestation must meet, and a field that is set to an empty list admits nothing.
- * A policy never replaces trust: without a trusted key or a certificate identity nothing passes
- * (NO_TRUST_CONSTRAINT).
+ * A policy never replaces trust: without a trusted key, a certificate identity or (for GitHub-built
+ * provenance) `githubBuilder`, nothing passes (NO_TRUST_CONSTRAINT).
  */
 export interface Policy {
   /** Accepted predicate types. Default: DEFAULT_PREDICATE_TYPES (SLSA provenance v1 and v0.2). */
@@ -23,7 +24,19 @@ export interface Policy {
    * `*` and `?` stay within one path segment, `**` crosses segments (`refs/tags/v*` admits
    * `refs/tags/v1.2.0`, not `refs/tags/v1/x`).
    */
-  source?: { uris?: string[]; refs?: string[] };
+  source?: {
+    uris?: string[];
+    refs?: string[];
+    /** slsa-verifier `--source-branch`: the build ran from `refs/heads/<branch>`. */
+    branch?: string;
+    /** slsa-verifier `--source-tag`: the build ran from `refs/tags/<tag>`, exactly. */
+    tag?: string;
+    /**
+     * slsa-verifier `--source-versioned-tag`: the build ran from a version tag within this one
+     * (`v1` admits `v1.4.2` and `v1.4.2-rc.1`, `v1.2` admits `v1.2.9`, `v1.2.3` admits `v1.2.3+build`).
+     */
+    versionedTag?: string;
+  };
   /** Accepted build types, exact. */
   buildTypes?: string[];
   /**
@@ -36,6 +49,18 @@ export interface Policy {
    * material's identities, if it has any). A usable identity counts as a trust constraint.
    */
   identities?: IdentityPolicy[];
+  /**
+   * slsa-verifier's trust model for GitHub-built provenance: a keyless signer is trusted when its
+   * certificate carries GitHub Actions' issuer, names one of `source.uris` (required) as its source
+   * repository, and is a trusted builder: one of `ids` (slsa-verifier `--builder-id`, `name[@ref]`)
+   * or, without them, a built-in one (slsa-github-generator's reusable workflows and BYOB
+   * delegators at a release, or a workflow of the repository itself on a GitHub-hosted runner).
+   * The provenance's builder id must then be the one that signer vouches for. Counts as a trust
+   * constraint. See docs/slsa-verifier-compatibility.md.
+   */
+  githubBuilder?: { ids?: string[] };
+  /** slsa-verifier `--build-workflow-input`: inputs the workflow run must have been given, exactly. */
+  workflowInputs?: Record<string, string>;
   /** Oldest accepted Sigstore bundle version: `0.1`, `0.2` or `0.3` (a bare DSSE envelope has none and fails). */
   minBundleVersion?: string;
   /**
@@ -44,6 +69,14 @@ export interface Policy {
    * When set, packages not from a registry fail unless `allowSources` admits them. See docs/dependencies.md.
    */
   dependencies?: DependencyPolicy;
+  /**
+   * Roots of trust in the SLSA sense: which (builder id, signer) pairs are trusted, up to which
+   * SLSA Build level. Used by computeBuildLevel (VSAs, batch and npm reports, the trust record);
+   * it never makes a verification pass or fail by itself.
+   */
+  trustedBuilders?: TrustedBuilder[];
+  /** verify-npm: a package without an attestation fails (PROVENANCE_MISSING) instead of being reported. */
+  requireProvenance?: boolean;
 }
 
 /** The predicate types accepted when a policy does not list its own. */

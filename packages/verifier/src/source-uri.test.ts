@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normaliseSourceUri, splitGitUri } from './source-uri.ts';
+import { normaliseSourceUri, sourceUriFromSlsaVerifier, splitGitUri } from './source-uri.ts';
 
 describe('normaliseSourceUri', () => {
   const cases: [string, string][] = [
@@ -29,5 +29,17 @@ describe('splitGitUri', () => {
   ];
   for (const [input, expected] of cases) {
     it(input, () => assert.deepEqual(splitGitUri(input), expected));
+  }
+});
+
+describe('sourceUriFromSlsaVerifier (slsa-verifier --source-uri github.com/o/r)', () => {
+  const cases: [string, string][] = [
+    ['github.com/acme/app', 'https://github.com/acme/app'],
+    ['https://github.com/acme/app', 'https://github.com/acme/app'],
+    ['git+https://github.com/acme/app', 'git+https://github.com/acme/app'],
+    [' github.com/acme/app ', 'https://github.com/acme/app'],
+  ];
+  for (const [input, expected] of cases) {
+    it(`${JSON.stringify(input)} -> ${expected}`, () => assert.equal(sourceUriFromSlsaVerifier(input), expected));
   }
 });

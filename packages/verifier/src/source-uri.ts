@@ -24,6 +24,15 @@ export function normaliseSourceUri(uri: string): string {
 }
 
 /**
+ * A repository as slsa-verifier's `--source-uri` takes it: `github.com/o/r` without a scheme means
+ * `https://github.com/o/r` (its NormalizeGitURI); anything with a scheme is returned as given.
+ */
+export function sourceUriFromSlsaVerifier(uri: string): string {
+  const text = uri.trim();
+  return text.includes('://') ? text : `https://${text}`;
+}
+
+/**
  * Splits `git+https://github.com/o/r@refs/heads/main` (SLSA's git URI with a revision) into the
  * normalised repository and the ref. Only an `@` after the host counts, so user info in the
  * authority (`https://user@host/...`) is not mistaken for a revision.

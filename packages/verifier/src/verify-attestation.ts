@@ -4,6 +4,8 @@ import { verifyBuildType } from './checks/build-type.ts';
 import { verifyBuilderId } from './checks/builder.ts';
 import { verifyBundleVersion } from './checks/bundle-version.ts';
 import { verifyCertificateStatement } from './checks/certificate-statement.ts';
+import { verifyBranch, verifyTag, verifyVersionedTag } from './checks/git-ref.ts';
+import { githubBuilderTrustOf, verifyGitHubBuilderStatement } from './checks/github-builder.ts';
 import { policyNeedsStatement, verifyPolicyUsable } from './checks/policy.ts';
 import { verifyPredicateType } from './checks/predicate-type.ts';
 import type { VerifiedSigner } from './checks/signature.ts';
@@ -11,6 +13,7 @@ import { messageSubject, payloadSubject, verifyMessageDigest, verifyPayloadIsArt
 import { verifySigner } from './checks/signer.ts';
 import { verifyRef, verifySourceUri } from './checks/source.ts';
 import { type ArtifactDigests, matchingSubjects, verifySubjectDigest } from './checks/subject.ts';
+import { verifyWorkflowInputs } from './checks/workflow-inputs.ts';
 import type { AdvisoryIndex } from './dependencies/advisory-index.ts';
 import { checkDependencies } from './dependencies/check-dependencies.ts';
 import type { Finding } from './finding.ts';
@@ -65,12 +68,13 @@ export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDige
   const findings = verifyPolicyUsable(policy);
   const policyUsable = findings.length === 0;
   const policyIdentities = policyUsable ? (policy.identities ?? []) : [];
-  const trusted = trust.publicKeys.length > 0 || trust.identities.length > 0 || policyIdentities.length > 0;
+  const githubBuilder = policyUsable ? githubBuilderTrustOf(policy) : undefined;
+  const trusted = trust.publicKeys.length > 0 || trust.identities.length > 0 || policyIdentities.length > 0 || githubBuilder !== undefined;
   if (!trusted) {
     findings.push({
       code: 'NO_TRUST_CONSTRAINT',
       message: 'no trusted key or certificate identity was given: without one nothing can pass',
-      expected: 'a trusted public key, or a certificate identity (SAN and OIDC issuer)',
+      expected: 'a trusted public key, a certificate identity (SAN and OIDC issuer), or a GitHub source repository (--source-uri)',
     });
   }
   const extracted = toSignedContent(att);
@@ -95,7 +99,7 @@ export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDige
     if (mismatch) return failed([...findings, mismatch]);
   }
 
-  const verified = verifySigner(att, content, artifact, trust, policyIdentities);
+  const verified = verifySigner(att, content, artifact, trust, policyIdentities, githubBuilder);
   if (!verified.ok) return failed([...findings, ...verified.findings], payload);
   const signer = verified.signer;
 
@@ -133,8 +137,13 @@ export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDige
   if (predicateFinding) findings.push(predicateFinding);
   else if (policyUsable) {
     push(findings, verifyBuilderId(view, policy.builder));
+    if (githubBuilder !== undefined && signer.kind === 'certificate') findings.push(...verifyGitHubBuilderStatement(signer.identity, view, githubBuilder));
     push(findings, verifySourceUri(view, policy.source?.uris));
     push(findings, verifyRef(view, policy.source?.refs));
+    push(findings, verifyBranch(view, policy.source?.branch));
+    push(findings, verifyTag(view, policy.source?.tag));
+    push(findings, verifyVersionedTag(view, policy.source?.versionedTag));
+    findings.push(...verifyWorkflowInputs(view, policy.workflowInputs));
     push(findings, verifyBuildType(view, policy.buildTypes));
     push(findings, verifyAge(view, policy.maxAge, now));
     if (policy.dependencies !== undefined || options.advisories !== undefined) {

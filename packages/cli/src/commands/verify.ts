@@ -1,18 +1,35 @@
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { ProvenantError, parseDigestRef } from '@provenant/core';
-import { type Policy, type TrustedRootOptions, type VerifyResult, createTrust, durationToMs, parsePolicy, loadAdvisories, parseTrustedRootText, verify } from '@provenant/verifier';
+import {
+  type Policy,
+  type TrustOptions,
+  type TrustedRootOptions,
+  type VerifyResult,
+  createTrust,
+  defaultTufCachePath,
+  durationToMs,
+  loadAdvisories,
+  parsePolicy,
+  parseTrustedRootText,
+  refreshTrustedRoot,
+  verify,
+} from '@provenant/verifier';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
 import { type IdentityFlags, identityFromFlags } from './sigstore-identity.ts';
+import { type SlsaVerifierFlags, applySlsaVerifierFlags } from './slsa-verifier-flags.ts';
 
-interface VerifyFlags extends IdentityFlags {
-  bundle: string;
+interface VerifyFlags extends IdentityFlags, SlsaVerifierFlags {
+  /** Required unless --batch (checked in run: commander cannot express it). */
+  bundle?: string;
+  /** --batch, --vsa, --vsa-out and their flags: handled by verify-batch.ts and verify-vsa.ts. */
+  batch?: boolean;
+  vsa?: boolean;
+  vsaOut?: string;
   key: string[];
   policy?: string;
-  builderId: string[];
-  builderIdPrefix: string[];
-  sourceUri: string[];
   sourceRef: string[];
   buildType: string[];
   predicateType: string[];
@@ -20,6 +37,10 @@ interface VerifyFlags extends IdentityFlags {
   maxAge?: string;
   advisories?: string;
   json?: boolean;
+  tufRefresh?: boolean;
+  tufMirror?: string;
+  tufRoot?: string;
+  tufCache?: string;
 }
 
 /** Policy files larger than this are not policies. */
@@ -28,25 +49,30 @@ const MAX_POLICY_BYTES = 1024 * 1024;
 const MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
 
 export async function run(artifactArg: string, flags: VerifyFlags, _cmd: unknown, io: Io): Promise<number> {
+  if (flags.batch !== true && flags.bundle === undefined) throw new ProvenantError('USAGE', "required option '--bundle <file>' not specified");
   const policy = await buildPolicy(flags);
   const keys = await Promise.all(flags.key.map((path) => readText(path, 'key')));
-  const trustedRoots = await readTrustedRoots(flags.trustedRoot);
+  const trustedRoots = [...(await readTrustedRoots(flags.trustedRoot)), ...(await refreshedRoots(flags))];
   // The public-good root is the default only when someone is trusted keyless: a root alone trusts no one.
-  const keyless = (policy.identities?.length ?? 0) > 0;
-  const trust = createTrust({ publicKeys: keys, trustedRoots: trustedRoots.length > 0 ? trustedRoots : keyless ? ['public-good'] : [] });
+  const keyless = (policy.identities?.length ?? 0) > 0 || policy.githubBuilder !== undefined;
+  const trustOptions: TrustOptions = { publicKeys: keys, trustedRoots: trustedRoots.length > 0 ? trustedRoots : keyless ? ['public-good'] : [] };
+  const trust = createTrust(trustOptions);
   const digest = parseDigestRef(artifactArg);
   if (!digest && /^(sha\d+|md5):/i.test(artifactArg)) {
     throw new ProvenantError('DIGEST_INVALID', `ARTIFACT ${artifactArg.slice(0, 80)} looks like a digest but is not sha256/sha384/sha512 with the right length`);
   }
   const advisoryDir = flags.advisories ?? policyAdvisoryDir(policy, flags.policy);
   const advisories = advisoryDir === undefined ? undefined : await loadAdvisories(advisoryDir);
-  const result = await verify({
+  if (flags.batch === true) return (await import('./verify-batch.ts')).runBatch(artifactArg, flags, { trust: trustOptions, policy, ...(advisories === undefined ? {} : { advisories }) }, io);
+  const input = {
     artifact: digest ? { digest: { [digest.algorithm]: digest.hex } } : { path: artifactArg },
-    bundle: { path: flags.bundle },
+    bundle: { path: flags.bundle! },
     trust,
     policy,
     ...(advisories === undefined ? {} : { advisories }),
-  });
+  };
+  const vsa = flags.vsa === true || flags.vsaOut !== undefined;
+  const result = vsa ? await (await import('./verify-vsa.ts')).verifyWithVsa(input, artifactArg, { ...flags, bundle: flags.bundle! }, io) : await verify(input);
   if (flags.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout(render(result, digest ? artifactArg : undefined));
   return result.ok ? EXIT.OK : EXIT.VERIFICATION_FAILED;
@@ -55,10 +81,6 @@ export async function run(artifactArg: string, flags: VerifyFlags, _cmd: unknown
 /** The policy file, with each command-line flag replacing the same field of the file. */
 async function buildPolicy(flags: VerifyFlags): Promise<Policy> {
   const policy: Policy = flags.policy ? parsePolicy(await readText(flags.policy, 'policy', MAX_POLICY_BYTES), flags.policy) : {};
-  if (flags.builderId.length > 0 || flags.builderIdPrefix.length > 0) {
-    policy.builder = { ids: flags.builderId, idPrefixes: flags.builderIdPrefix };
-  }
-  if (flags.sourceUri.length > 0) policy.source = { ...policy.source, uris: flags.sourceUri };
   if (flags.sourceRef.length > 0) policy.source = { ...policy.source, refs: flags.sourceRef };
   if (flags.buildType.length > 0) policy.buildTypes = flags.buildType;
   if (flags.predicateType.length > 0) policy.predicateTypes = flags.predicateType;
@@ -70,7 +92,29 @@ async function buildPolicy(flags: VerifyFlags): Promise<Policy> {
   }
   const identity = identityFromFlags(flags);
   if (identity !== undefined) policy.identities = [identity];
+  applySlsaVerifierFlags(policy, flags, flags.key.length > 0 || (policy.identities?.length ?? 0) > 0);
   return policy;
+}
+
+/**
+ * `--tuf-refresh`: the current public-good trusted root (or `--tuf-mirror`'s), fetched through TUF.
+ * The only network access of `verify`, and only when asked; without it the TUF flags are refused
+ * rather than ignored, so that nobody believes they refreshed when they did not.
+ */
+async function refreshedRoots(flags: VerifyFlags): Promise<TrustedRootOptions[]> {
+  if (!flags.tufRefresh) {
+    const stray = ([['--tuf-mirror', flags.tufMirror], ['--tuf-root', flags.tufRoot], ['--tuf-cache', flags.tufCache]] as const).find(([, v]) => v !== undefined);
+    if (stray) throw new ProvenantError('USAGE', `${stray[0]} needs --tuf-refresh (verification is offline unless asked)`);
+    return [];
+  }
+  // Checked here so that a missing file is FILE_UNREADABLE, not a TUF failure.
+  if (flags.tufRoot !== undefined) await readText(flags.tufRoot, 'TUF root', MAX_TRUSTED_ROOT_BYTES);
+  const root = await refreshTrustedRoot({
+    cachePath: flags.tufCache ?? defaultTufCachePath(process.env, process.platform, homedir()),
+    ...(flags.tufMirror !== undefined ? { mirrorURL: flags.tufMirror } : {}),
+    ...(flags.tufRoot !== undefined ? { rootPath: flags.tufRoot } : {}),
+  });
+  return [root];
 }
 
 /** The policy file's `dependencies.advisories.directory`, relative to the policy file. */

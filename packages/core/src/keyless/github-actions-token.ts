@@ -19,10 +19,15 @@ export const githubActionsToken: TokenSource = {
     envValue(env, 'ACTIONS_ID_TOKEN_REQUEST_URL') === undefined || envValue(env, 'ACTIONS_ID_TOKEN_REQUEST_TOKEN') === undefined
       ? 'GitHub Actions gives this job no OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add `permissions: id-token: write` to the job'
       : undefined,
-  provider: (ctx) => ({ getToken: () => requestGitHubToken(ctx) }),
+  provider: (ctx) => ({ getToken: () => requestGitHubIdToken(ctx) }),
 };
 
-async function requestGitHubToken(ctx: OidcContext): Promise<string> {
+/**
+ * Requests a token for `audience` from the job's ID-token service (3 attempts). Fulcio's tokens
+ * use the default, `sigstore`; the generator asks for its own audience when it reads the job's
+ * identity claims, so that token is good for nothing else.
+ */
+export async function requestGitHubIdToken(ctx: OidcContext, audience: string = SIGSTORE_AUDIENCE): Promise<string> {
   const fail = (why: string) => new ProvenantError('OIDC_TOKEN_UNAVAILABLE', `GitHub Actions ID-token request failed: ${why}`);
   const missing = githubActionsToken.missing(ctx.env);
   if (missing) throw new ProvenantError('OIDC_TOKEN_UNAVAILABLE', missing);
@@ -33,7 +38,7 @@ async function requestGitHubToken(ctx: OidcContext): Promise<string> {
     throw fail('ACTIONS_ID_TOKEN_REQUEST_URL is not a URL');
   }
   // The URL already carries a query (api-version): append, never replace.
-  url.searchParams.append('audience', SIGSTORE_AUDIENCE);
+  url.searchParams.append('audience', audience);
   const headers = { Accept: 'application/json', Authorization: `Bearer ${envValue(ctx.env, 'ACTIONS_ID_TOKEN_REQUEST_TOKEN')}` };
   let lastProblem = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {

@@ -1,9 +1,8 @@
 import type { CertificateIdentity } from '../certificate-identity.ts';
 import type { Finding } from '../finding.ts';
+import { GITHUB_ACTIONS_ISSUER } from '../github-builders.ts';
 import { normaliseSourceUri } from '../source-uri.ts';
 import type { ProvenanceView } from '../view/provenance-view.ts';
-
-const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 
 /**
  * The source a keyless certificate vouches for (Fulcio's Source Repository URI, Digest and Ref,
@@ -29,7 +28,11 @@ export function verifyCertificateStatement(cert: CertificateIdentity, view: Prov
   return findings;
 }
 
-function certificateSource(cert: CertificateIdentity): { uri?: string; commit?: string; ref?: string } {
+/**
+ * The source a certificate vouches for: Source Repository URI, Digest and Ref, else (GitHub's
+ * issuer only) the deprecated workflow repository, SHA and ref extensions of older certificates.
+ */
+export function certificateSource(cert: CertificateIdentity): { uri?: string; commit?: string; ref?: string } {
   const ext = cert.extensions;
   const legacy = cert.issuer === GITHUB_ACTIONS_ISSUER;
   const repo = ext.githubWorkflowRepository;

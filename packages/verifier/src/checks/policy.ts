@@ -4,6 +4,7 @@ import { identityProblems } from '../identity-policy.ts';
 import { verifyDependencyPolicyUsable } from '../dependencies/dependency-policy.ts';
 import type { Policy } from '../policy.ts';
 import { BUNDLE_VERSIONS } from './bundle-version.ts';
+import { verifySlsaVerifierPolicyUsable } from './slsa-verifier-policy.ts';
 
 type ListField = ['predicateTypes'] | ['builder', 'ids'] | ['builder', 'idPrefixes'] | ['source', 'uris'] | ['source', 'refs'] | ['buildTypes'];
 
@@ -39,16 +40,19 @@ export function verifyPolicyUsable(policy: Policy): Finding[] {
     findings.push({ code: 'POLICY_INVALID', message: `policy minBundleVersion must be one of ${BUNDLE_VERSIONS.join(', ')}`, path: 'policy.minBundleVersion', actual: policy.minBundleVersion });
   }
   findings.push(...verifyDependencyPolicyUsable(policy.dependencies));
+  findings.push(...verifySlsaVerifierPolicyUsable(policy));
   return findings;
 }
 
 /**
  * True when the policy constrains what an in-toto statement says (predicate type, builder,
- * source, ref, build type, age): a bundle that signs a blob, not a statement, cannot satisfy it.
+ * source, ref, build type, age, workflow inputs; a GitHub builder, which vouches for the builder
+ * id the statement names): a bundle that signs a blob, not a statement, cannot satisfy it.
  */
 export function policyNeedsStatement(policy: Policy): boolean {
   return (
-    policy.predicateTypes !== undefined || policy.builder !== undefined || policy.source !== undefined || policy.buildTypes !== undefined || policy.maxAge !== undefined || policy.dependencies !== undefined
+    policy.predicateTypes !== undefined || policy.builder !== undefined || policy.source !== undefined || policy.buildTypes !== undefined || policy.maxAge !== undefined || policy.dependencies !== undefined ||
+    policy.workflowInputs !== undefined || policy.githubBuilder !== undefined
   );
 }
 

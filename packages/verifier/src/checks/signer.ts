@@ -3,6 +3,7 @@ import type { Finding } from '../finding.ts';
 import type { IdentityPolicy } from '../identity-policy.ts';
 import { type SignedContent, materialOfContent } from '../signed-content.ts';
 import type { TrustMaterial } from '../trust.ts';
+import { type GitHubBuilderTrust, verifyGitHubBuilderCertificate } from './github-builder.ts';
 import { verifyIdentity } from './identity.ts';
 import { type VerifiedSigner, verifyKeyMessageSignature, verifyKeySignature } from './signature.ts';
 import { verifySigstoreSignature } from './sigstore-signature.ts';
@@ -13,13 +14,21 @@ export type SignerOutcome = { ok: true; signer: VerifiedSigner } | { ok: false; 
 /**
  * Who signed, and is that someone trusted? Dispatches on the bundle's verification material: a
  * certificate is verified against the trusted roots, then matched against the trust material's
- * identities and the policy's (one of each list that is not empty); a key signature is checked
+ * identities and the policy's (one of each list that is not empty) and, when the policy trusts
+ * GitHub builders, checked as one (see github-builder.ts); a key signature is checked
  * with the trusted keys, by its signature alone or, with `keyVerification: 'sigstore'`, against
  * the trusted roots' logs and timestamps too.
  */
-export function verifySigner(att: LoadedAttestation, content: SignedContent, artifact: ArtifactDigests, trust: TrustMaterial, policyIdentities: readonly IdentityPolicy[]): SignerOutcome {
+export function verifySigner(
+  att: LoadedAttestation,
+  content: SignedContent,
+  artifact: ArtifactDigests,
+  trust: TrustMaterial,
+  policyIdentities: readonly IdentityPolicy[],
+  githubBuilder?: GitHubBuilderTrust,
+): SignerOutcome {
   const material = materialOfContent(content);
-  if (material.kind === 'certificate') return verifyKeylessSigner(att, content, artifact, trust, policyIdentities);
+  if (material.kind === 'certificate') return verifyKeylessSigner(att, content, artifact, trust, policyIdentities, githubBuilder);
   if (trust.publicKeys.length === 0) {
     return failed({
       code: 'KEY_UNTRUSTED',
@@ -33,8 +42,15 @@ export function verifySigner(att: LoadedAttestation, content: SignedContent, art
   return outcome(content.kind === 'dsse' ? verifyKeySignature(content.envelope, trust) : verifyKeyMessageSignature(content.message, artifact, trust));
 }
 
-function verifyKeylessSigner(att: LoadedAttestation, content: SignedContent, artifact: ArtifactDigests, trust: TrustMaterial, policyIdentities: readonly IdentityPolicy[]): SignerOutcome {
-  if (att.kind !== 'bundle' || trust.trustedRoots.length === 0 || (trust.identities.length === 0 && policyIdentities.length === 0)) {
+function verifyKeylessSigner(
+  att: LoadedAttestation,
+  content: SignedContent,
+  artifact: ArtifactDigests,
+  trust: TrustMaterial,
+  policyIdentities: readonly IdentityPolicy[],
+  githubBuilder: GitHubBuilderTrust | undefined,
+): SignerOutcome {
+  if (att.kind !== 'bundle' || trust.trustedRoots.length === 0 || (trust.identities.length === 0 && policyIdentities.length === 0 && githubBuilder === undefined)) {
     return failed({
       code: 'KEY_UNTRUSTED',
       message:
@@ -52,6 +68,7 @@ function verifyKeylessSigner(att: LoadedAttestation, content: SignedContent, art
   if (signer.kind !== 'certificate') return { ok: true, signer };
   const findings = [...(trust.identities.length > 0 ? verifyIdentity(signer.identity, trust.identities) : [])];
   if (findings.length === 0 && policyIdentities.length > 0) findings.push(...verifyIdentity(signer.identity, policyIdentities));
+  if (findings.length === 0 && githubBuilder !== undefined) findings.push(...verifyGitHubBuilderCertificate(signer.identity, githubBuilder));
   return findings.length === 0 ? { ok: true, signer } : { ok: false, findings };
 }
 

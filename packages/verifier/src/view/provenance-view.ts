@@ -32,6 +32,8 @@ export interface ViewLocations {
   sourceUri?: string;
   ref?: string;
   time?: string;
+  /** The object `workflowInputs` was read from. */
+  workflowInputs?: string;
   /** The list `dependencies` was read from: `predicate.buildDefinition.resolvedDependencies` or `predicate.materials`. */
   dependencies?: string;
 }
@@ -52,6 +54,8 @@ export interface ProvenanceView {
   /** RFC 3339 text as written in the predicate. */
   startedOn?: string;
   finishedOn?: string;
+  /** The inputs the workflow run was given (`workflow_dispatch`), by name, as recorded. */
+  workflowInputs?: Record<string, unknown>;
   dependencies: DependencyRef[];
   locations: ViewLocations;
 }

@@ -1,6 +1,7 @@
 import type { ProvenanceV02 } from '@provenant/core';
 import { splitGitUri } from '../source-uri.ts';
 import type { DependencyRef, PredicateView } from './provenance-view.ts';
+import { workflowInputsOfSlsaV02 } from './workflow-inputs.ts';
 
 const CONFIG_SOURCE_URI = 'predicate.invocation.configSource.uri';
 
@@ -28,6 +29,11 @@ export function viewOfSlsaV02(p: ProvenanceV02): PredicateView {
     }
     const commit = configSource.digest?.['sha1'] ?? configSource.digest?.['gitCommit'];
     if (commit !== undefined) view.source.commit = commit;
+  }
+  const inputs = workflowInputsOfSlsaV02(p);
+  if (inputs) {
+    view.workflowInputs = inputs.inputs;
+    view.locations.workflowInputs = inputs.path;
   }
   const metadata = p.metadata;
   if (metadata?.buildInvocationId !== undefined) view.invocationId = metadata.buildInvocationId;

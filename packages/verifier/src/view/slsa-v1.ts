@@ -1,6 +1,7 @@
 import type { ProvenanceV1 } from '@provenant/core';
 import type { DependencyRef, PredicateView } from './provenance-view.ts';
 import { sourceOfSlsaV1 } from './slsa-v1-source.ts';
+import { workflowInputsOfSlsaV1 } from './workflow-inputs.ts';
 
 /** Adapter: SLSA provenance v1 predicate (already schema-checked) -> view fields. */
 export function viewOfSlsaV1(p: ProvenanceV1): PredicateView {
@@ -16,6 +17,11 @@ export function viewOfSlsaV1(p: ProvenanceV1): PredicateView {
     view.source = located.source;
     view.locations.sourceUri = located.uriPath;
     if (located.refPath !== undefined) view.locations.ref = located.refPath;
+  }
+  const inputs = workflowInputsOfSlsaV1(p);
+  if (inputs) {
+    view.workflowInputs = inputs.inputs;
+    view.locations.workflowInputs = inputs.path;
   }
   if (metadata?.invocationId !== undefined) view.invocationId = metadata.invocationId;
   if (metadata?.startedOn !== undefined) view.startedOn = metadata.startedOn;

@@ -41,13 +41,13 @@ describe('verify --batch', () => {
   it('an artifact no attestation names fails the batch: PROVENANCE_MISSING, exit 1; --json for tools', async () => {
     await writeFile(join(dir, 'dist', 'zz-extra.js'), 'unattested\n');
     try {
-      const r = await runCliInProcess(['verify', '--batch', join(dir, 'dist'), '--attestations', join(dir, 'att'), '--key', pub(), '--json']);
+      const r = await runCliInProcess(['verify', '--jobs', '1', '--batch', join(dir, 'dist'), '--attestations', join(dir, 'att'), '--key', pub(), '--json']);
       assert.equal(r.status, 1);
       const report = JSON.parse(r.stdout);
       assert.equal(report.ok, false);
       assert.equal(report.passed, FILES);
       assert.deepEqual(report.items.at(-1).findings.map((f: { code: string }) => f.code), ['PROVENANCE_MISSING']);
-      const table = await runCliInProcess(['verify', '--batch', join(dir, 'dist'), '--attestations', join(dir, 'att'), '--key', pub()]);
+      const table = await runCliInProcess(['verify', '--jobs', '1', '--batch', join(dir, 'dist'), '--attestations', join(dir, 'att'), '--key', pub()]);
       assert.match(table.stdout, /^FAILED {2}L0 {2}zz-extra\.js +no attestation\n {8}PROVENANCE_MISSING: /m);
     } finally {
       await rm(join(dir, 'dist', 'zz-extra.js'));
@@ -55,13 +55,13 @@ describe('verify --batch', () => {
   });
 
   it('a glob and a sha256sum manifest name the artifacts too; policy findings fail each one', async () => {
-    const glob = await runCliInProcess(['verify', '--batch', join(dir, 'dist', 'f00*.js'), '--attestations', join(dir, 'att'), '--key', pub(), '--json']);
+    const glob = await runCliInProcess(['verify', '--jobs', '1', '--batch', join(dir, 'dist', 'f00*.js'), '--attestations', join(dir, 'att'), '--key', pub(), '--json']);
     assert.equal(glob.status, 0, glob.stdout);
     assert.equal(JSON.parse(glob.stdout).items.length, 10);
     const bytes = await readFile(join(dir, 'dist', 'f001.js'));
     const manifest = join(dir, 'SHA256SUMS');
     await writeFile(manifest, `${createHash('sha256').update(bytes).digest('hex')}  f001.js\n`);
-    const byDigest = await runCliInProcess(['verify', '--batch', manifest, '--attestations', join(dir, 'att'), '--key', pub(), '--source-uri', 'https://github.com/acme/app', '--json']);
+    const byDigest = await runCliInProcess(['verify', '--jobs', '1', '--batch', manifest, '--attestations', join(dir, 'att'), '--key', pub(), '--source-uri', 'https://github.com/acme/app', '--json']);
     assert.equal(byDigest.status, 1);
     const item = JSON.parse(byDigest.stdout).items[0];
     assert.equal(item.name, 'f001.js');
@@ -70,7 +70,7 @@ describe('verify --batch', () => {
 
   it('--trust-record: recorded when all pass; weaker provenance later fails PROVENANCE_DOWNGRADE and leaves the record alone', async () => {
     const record = join(dir, 'trust.json');
-    const first = await runCliInProcess(['verify', '--batch', join(dir, 'dist', 'f01*.js'), '--attestations', join(dir, 'att'), '--key', pub(), '--trust-record', record]);
+    const first = await runCliInProcess(['verify', '--jobs', '1', '--batch', join(dir, 'dist', 'f01*.js'), '--attestations', join(dir, 'att'), '--key', pub(), '--trust-record', record]);
     assert.equal(first.status, 0, first.stdout);
     const saved = JSON.parse(await readFile(record, 'utf8'));
     // An absolute glob names artifacts by absolute path.
@@ -78,17 +78,17 @@ describe('verify --batch', () => {
     assert.equal(saved.entries[name]?.level, 1, Object.keys(saved.entries).join());
     saved.entries[name].level = 2;
     await writeFile(record, JSON.stringify(saved));
-    const second = await runCliInProcess(['verify', '--batch', join(dir, 'dist', 'f01*.js'), '--attestations', join(dir, 'att'), '--key', pub(), '--trust-record', record]);
+    const second = await runCliInProcess(['verify', '--jobs', '1', '--batch', join(dir, 'dist', 'f01*.js'), '--attestations', join(dir, 'att'), '--key', pub(), '--trust-record', record]);
     assert.equal(second.status, 1);
     assert.match(second.stdout, /PROVENANCE_DOWNGRADE: .*SLSA Build level 1, below the level 2/);
     assert.equal(JSON.parse(await readFile(record, 'utf8')).entries[name].level, 2);
   });
 
   it('usage: --batch needs --attestations, and takes no --bundle', async () => {
-    const noDir = await runCliInProcess(['verify', '--batch', join(dir, 'dist'), '--key', pub()]);
+    const noDir = await runCliInProcess(['verify', '--jobs', '1', '--batch', join(dir, 'dist'), '--key', pub()]);
     assert.equal(noDir.status, 2);
     assert.equal(errorCode(noDir), 'USAGE');
-    const withBundle = await runCliInProcess(['verify', '--batch', join(dir, 'dist'), '--attestations', join(dir, 'att'), '--bundle', 'x', '--key', pub()]);
+    const withBundle = await runCliInProcess(['verify', '--jobs', '1', '--batch', join(dir, 'dist'), '--attestations', join(dir, 'att'), '--bundle', 'x', '--key', pub()]);
     assert.equal(errorCode(withBundle), 'USAGE');
     const noBundle = await runCliInProcess(['verify', join(dir, 'dist', 'f001.js'), '--key', pub()]);
     assert.equal(noBundle.status, 2);

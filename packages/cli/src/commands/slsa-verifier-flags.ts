@@ -1,5 +1,5 @@
 import { ProvenantError } from '@provenant/core';
-import { type Policy, builderConstraintOf, parseBuilderId, parseVersionedTag, sourceUriFromSlsaVerifier } from '@provenant/verifier';
+import { type Policy, builderConstraintOf, normaliseSourceUri, parseBuilderId, parseVersionedTag, sourceUriFromSlsaVerifier } from '@provenant/verifier';
 
 /** The `provenant verify` flags that mean what slsa-verifier's do. */
 export interface SlsaVerifierFlags {
@@ -46,7 +46,7 @@ export function applySlsaVerifierFlags(policy: Policy, flags: SlsaVerifierFlags,
   if (githubTrust) {
     policy.githubBuilder = flags.builderId.length > 0 ? { ids: flags.builderId } : (policy.githubBuilder ?? {});
     for (const uri of policy.source?.uris ?? []) {
-      if (!/^https:\/\/github\.com\/[^/?#@]+\/[^/?#@]+$/.test(uri.replace(/^git\+/, '').replace(/(\.git)?\/?$/, ''))) {
+      if (!/^https:\/\/github\.com\/[^/?#@]+\/[^/?#@]+$/.test(normaliseSourceUri(uri))) {
         throw new ProvenantError('USAGE', `--source-uri ${uri.slice(0, 120)}: without a key or a certificate identity, --source-uri trusts GitHub-built provenance, so it must name a github.com repository (github.com/<owner>/<repo>)`);
       }
     }

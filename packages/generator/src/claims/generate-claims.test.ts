@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type OidcContext, isProvenantError } from '@provenant/core';
-import { GITHUB_ENV } from '../collectors/testing/ci-env.ts';
+import { GITHUB_ENV, GITLAB_ENV } from '../collectors/testing/ci-env.ts';
 import { type GeneratedProvenance, generateProvenance } from '../generate.ts';
 import { fakeContext } from '../testing/fake-context.ts';
 import type { ProvenantFieldSources } from './field-sources.ts';
@@ -119,5 +119,52 @@ describe('generateProvenance with platform claims', () => {
     const g = await generate(env, 'default');
     assert.deepEqual(g.claims, { status: 'unavailable', reason: 'disabled', message: 'signed claims were not read' });
     assert.equal(issuer.requests.length, before);
+  });
+});
+
+describe('generateProvenance on GitLab CI', () => {
+  let gitlab: LocalIssuer;
+  let gitlabEnv: Record<string, string>;
+  const claims = (aud: string) => ({
+    aud,
+    project_path: 'gitlab-org/gitlab-runner',
+    project_id: '278964',
+    pipeline_id: '1590845675',
+    pipeline_source: 'push',
+    job_id: '8812345678',
+    ref: 'main',
+    ref_type: 'branch',
+    sha: GITLAB_ENV['CI_COMMIT_SHA'],
+    runner_id: 12270831,
+    runner_environment: 'gitlab-hosted',
+  });
+
+  before(async () => {
+    gitlab = await startLocalIssuer({ now: () => NOW });
+    const project = `${gitlab.url}/gitlab-org/gitlab-runner`;
+    gitlabEnv = { ...GITLAB_ENV, CI_SERVER_URL: gitlab.url, CI_PROJECT_URL: project, CI_JOB_URL: `${project}/-/jobs/8812345678` };
+  });
+  after(() => gitlab.close());
+
+  test('SIGSTORE_ID_TOKEN (aud sigstore) verified: fields signed, and the runner kind only the token states', async () => {
+    const g = await generate({ ...gitlabEnv, SIGSTORE_ID_TOKEN: gitlab.mint(claims('sigstore')) });
+    assert.deepEqual(g.claims, { status: 'verified', issuer: gitlab.url, audience: 'sigstore' });
+    assert.deepEqual(sourcesOf(g, 'buildDefinition.internalParameters.runner.kind'), [{ kind: 'signed-claim', claim: 'runner_environment' }]);
+    assert.deepEqual(sourcesOf(g, 'runDetails.metadata.invocationId'), [
+      { kind: 'signed-claim', claim: 'iss' },
+      { kind: 'signed-claim', claim: 'project_path' },
+      { kind: 'signed-claim', claim: 'job_id' },
+    ]);
+  });
+
+  test('PROVENANT_ID_TOKEN (aud provenant) is preferred; a token for the wrong audience is not used', async () => {
+    const preferred = await generate({ ...gitlabEnv, PROVENANT_ID_TOKEN: gitlab.mint(claims('provenant')), SIGSTORE_ID_TOKEN: gitlab.mint(claims('sigstore')) });
+    assert.equal(preferred.claims.status === 'verified' && preferred.claims.audience, 'provenant');
+    const wrong = await generate({ ...gitlabEnv, PROVENANT_ID_TOKEN: gitlab.mint(claims('sigstore')) });
+    assert.equal(wrong.claims.status === 'not-verified' && wrong.claims.reason, 'audience-mismatch');
+  });
+
+  test('a tampered CI_COMMIT_SHA: CLAIM_CONTRADICTION', async () => {
+    await assert.rejects(generate({ ...gitlabEnv, CI_COMMIT_SHA: 'e'.repeat(40), SIGSTORE_ID_TOKEN: gitlab.mint(claims('sigstore')) }), /CI_COMMIT_SHA; signed claim sha/);
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { type LoadedAttestation, MAX_BUNDLE_BYTES, ProvenantError, type SubjectAlgorithm, digestFile, isProvenantError } from '@provenant/core';
+import { type LoadedAttestation, MAX_BUNDLE_BYTES, ProvenantError, type SubjectAlgorithm, digestBytes, digestFile, isProvenantError } from '@provenant/core';
 import type { VerifiedSigner } from '../checks/signature.ts';
 import type { ArtifactDigests } from '../checks/subject.ts';
 import type { AdvisoryIndex } from '../dependencies/advisory-index.ts';
@@ -116,15 +116,16 @@ export function createBatchEngine(setup: BatchSetup): BatchEngine {
           return { kind: 'artifacts' };
         }
         case 'hash': {
-          const hashed = await Promise.all(
-            job.items.map(async ({ artifact, path }) => {
-              try {
-                return { artifact, digest: (await digestFile(path, job.algorithms)).digest };
-              } catch (err) {
-                return { artifact, error: { code: isProvenantError(err) ? err.code : 'FILE_UNREADABLE', message: (err as Error).message } };
-              }
-            }),
-          );
+          const hashed: Extract<BatchJobResult, { kind: 'hash' }>['hashed'] = [];
+          // One at a time: the thread has nothing else to do, and concurrent streaming hashes each allocate their own buffers.
+          for (const { artifact, path } of job.items) {
+            try {
+              hashed.push({ artifact, digest: await hashFile(path, job.algorithms) });
+            } catch (err) {
+              const code = isProvenantError(err) ? err.code : 'FILE_UNREADABLE';
+              hashed.push({ artifact, error: { code, message: isProvenantError(err) ? err.message : `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` } });
+            }
+          }
           return { kind: 'hash', hashed };
         }
         case 'verify': {
@@ -149,6 +150,15 @@ export function indexDigests(digests: readonly (ArtifactDigests | undefined)[]):
     }
   });
   return index;
+}
+
+/** Files up to this size are read whole and hashed in memory; larger ones are streamed. */
+const READ_WHOLE_BYTES = 8 * 1024 * 1024;
+
+/** A file's digests: read whole when small (most artifacts), streamed when large. */
+async function hashFile(path: string, algorithms: readonly SubjectAlgorithm[]): Promise<ArtifactDigests> {
+  if (statSync(path).size <= READ_WHOLE_BYTES) return digestBytes(readFileSync(path), algorithms);
+  return (await digestFile(path, algorithms)).digest;
 }
 
 /**

@@ -31,7 +31,7 @@ type GitHubSigner =
   /** A reusable workflow that writes its own `name@ref` as the builder id. */
   | { kind: 'reusable-workflow'; builderId: string }
   /** A BYOB delegator: the builder id is the tool workflow it signed for, read from the provenance. */
-  | { kind: 'delegator'; builderId: string }
+  | { kind: 'delegator' }
   /** A workflow of the source repository itself: the builder is GitHub's runner, of this environment. */
   | { kind: 'runner'; runnerEnvironment: string };
 
@@ -126,7 +126,7 @@ function githubSignerOf(cert: CertificateIdentity, trust: GitHubBuilderTrust): {
   if (!m) return { finding: identityFinding(`the certificate identity ${san ?? '(none)'} is not a GitHub workflow (https://github.com/<path>@<ref>)`, san) };
   const [, name, ref] = m as unknown as [string, string, string];
   const ids = trust.ids;
-  if (TRUSTED_DELEGATORS.includes(name)) return atRelease({ kind: 'delegator', builderId: `${name}@${ref}` }, ref, san!);
+  if (TRUSTED_DELEGATORS.includes(name)) return atRelease({ kind: 'delegator' }, ref, san!);
   if (ids === undefined ? TRUSTED_REUSABLE_WORKFLOWS.includes(name) : ids.some((id) => builderIdMatches(`${name}@${ref}`, id))) {
     return atRelease({ kind: 'reusable-workflow', builderId: `${name}@${ref}` }, ref, san!);
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type LoadedAttestation, ProvenantError, SLSA_VSA_V1, StatementV1Schema, VsaV1Schema } from '@provenant/core';
+import { type LoadedAttestation, type ProvenantError, SLSA_VSA_V1, StatementV1Schema, VsaV1Schema } from '@provenant/core';
 import type { FindingCode } from '../finding.ts';
 import { ARTIFACT_DIGEST, NOW, OTHER_DIGEST, provenantStatement, signedBundle, testKey } from '../testing/fixtures.ts';
 import { createTrust } from '../trust.ts';

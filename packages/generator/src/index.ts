@@ -19,7 +19,7 @@ export { type LockfileCollectorOptions, lockfileCollector } from './dependencies
 export { LOCKFILE_FORMATS } from './dependencies/formats.ts';
 export { parseNpmLockfile } from './dependencies/npm-lockfile.ts';
 export { toResourceDescriptor } from './dependencies/resource-descriptor.ts';
-export { BUILD_BOM_REF, type CycloneDxBom, type CycloneDxSbom, type SbomMeta, buildCycloneDxSbom, subjectBomRef } from './sbom/cyclonedx-sbom.ts';
+export { type CycloneDxBom, type CycloneDxSbom, type SbomMeta, buildCycloneDxSbom } from './sbom/cyclonedx-sbom.ts';
 export { CYCLONEDX_PREDICATE_TYPE, statementForSbom } from './sbom/sbom-statement.ts';
 export {
   type ClaimsStatus,
@@ -28,16 +28,7 @@ export {
   type FieldSourceEntry,
   type ProvenantFieldSources,
 } from './claims/field-sources.ts';
-export { type CiFactKey, predicatePathOf } from './claims/ci-fact-keys.ts';
-export { type MergedCiFacts, type VerifiedClaims, mergeClaims } from './claims/merge-claims.ts';
-export { type FieldSourcesInput, describeFieldSources } from './claims/mark-fields.ts';
-export { type ClaimFact, PROVENANT_AUDIENCE, type PlatformClaims, type PlatformProfile, type PlatformToken } from './claims/platform-profile.ts';
-export { PLATFORM_PROFILES, profileFor } from './claims/platform-profiles.ts';
-export { githubIssuerFor } from './claims/github-actions-claims.ts';
-export { type CiWithClaims, collectCiWithClaims } from './claims/ci-with-claims.ts';
-export type { TokenProblem, TokenVerification, VerifyTokenOptions } from './claims/verify-token.ts';
 export { type DoctorCheck, type DoctorLevel, formatDoctorCheck } from './doctor/doctor-check.ts';
 export { type DoctorOptions, doctorPassed, runDoctor } from './doctor/doctor.ts';
 export type { SigningIntent } from './doctor/signing-intent.ts';
-export { MAX_SUBJECTS, type SubjectArgs } from './doctor/subjects-check.ts';
-export { normaliseRepositoryUrl } from './doctor/repository-url.ts';
+export type { SubjectArgs } from './doctor/subjects-check.ts';

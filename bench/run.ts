@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchHashing } from './hashing.ts';
 import { benchLockfiles } from './lockfiles.ts';
+import { benchRealBundles } from './real-bundles.ts';
 import { benchVerify } from './verify.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -18,6 +19,7 @@ try {
   writeTestFile(bigFile, sizeMiB);
   await benchHashing({ root, work, bigFile, sizeMiB });
   await benchVerify({ root, work });
+  await benchRealBundles({ root });
   await benchLockfiles();
 } finally {
   rmSync(work, { recursive: true, force: true });

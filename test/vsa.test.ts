@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VsaV1Schema } from '@provenant/core';
+import { type SigstoreStack, startSigstoreStack } from '@provenant/testkit';
 import { errorCode, runCli, runCliInProcess } from './support/cli.ts';
 
 const VERIFIER = 'https://provenant.dev/verifier/v1';
@@ -128,5 +129,46 @@ describe('verify --vsa-out, then verify --vsa', () => {
     const r = await runCliInProcess(['verify', join(p.dir, 'dist', 'app.js'), '--bundle', p.bundle, '--key', join(p.dir, 'release.pub'), '--vsa-out', join(p.dir, 'y.vsa.json'), '--vsa-key', join(p.dir, 'verifier.pub')]);
     assert.equal(r.status, 2);
     assert.equal(errorCode(r), 'KEY_INVALID');
+  });
+});
+
+describe('a keyless VSA (testkit Fulcio, Rekor and TSA on 127.0.0.1)', () => {
+  const ISSUER = 'https://token.actions.githubusercontent.com';
+  const GATE = 'https://github.com/acme/gate/.github/workflows/verify.yml@refs/heads/main';
+  let stack: SigstoreStack;
+  let dir: string;
+  before(async () => {
+    stack = await startSigstoreStack();
+    dir = await mkdtemp(join(tmpdir(), 'provenant-vsa-keyless-'));
+  });
+  after(async () => {
+    await stack?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--vsa-keyless signs like attest does; --vsa checks it with a trusted root and the verifier\'s identity', async () => {
+    await writeFile(join(dir, 'app.js'), 'app\n');
+    assert.equal((await runCliInProcess(['keygen', '--out', join(dir, 'release')])).status, 0);
+    const bundle = join(dir, 'app.sigstore.json');
+    assert.equal((await runCliInProcess(['attest', '--cwd', dir, '--subject', 'app.js', '--key', join(dir, 'release.key'), '--out', bundle, '--no-deps'])).status, 0);
+    const config = join(dir, 'signing_config.json');
+    await writeFile(config, JSON.stringify(stack.signingConfig));
+    const tokenFile = join(dir, 'token');
+    await writeFile(tokenFile, stack.identityToken({ issuer: ISSUER, subject: GATE, repository: 'acme/gate', ref: 'refs/heads/main' }));
+    const vsa = join(dir, 'app.vsa.json');
+    const env = { SIGSTORE_ID_TOKEN: '', BUILDKITE: '', CIRCLECI: '', NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1' };
+    const w = await runCli(['verify', join(dir, 'app.js'), '--bundle', bundle, '--key', join(dir, 'release.pub'), '--vsa-out', vsa, '--vsa-keyless', '--vsa-identity-token', `@${tokenFile}`, '--vsa-signing-config', config], { env });
+    assert.equal(w.status, 0, w.stdout + w.stderr);
+    assert.match(w.stderr, /VSA PASSED at SLSA_BUILD_LEVEL_1 for app\.js, signed keyless as https:\/\/github\.com\/acme\/gate\//);
+    const root = join(dir, 'trusted_root.json');
+    await stack.writeTrustedRoot(root);
+    const check = (identity: string) =>
+      runCliInProcess(['verify', join(dir, 'app.js'), '--vsa', '--bundle', vsa, '--trusted-root', root, '--certificate-identity', identity, '--certificate-oidc-issuer', ISSUER, '--vsa-verifier-id', VERIFIER, '--vsa-resource-uri', 'app.js', '--vsa-level', 'SLSA_BUILD_LEVEL_1']);
+    const ok = await check(GATE);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, new RegExp(`signer {3}${GATE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(issuer ${ISSUER.replace(/[./]/g, '\\$&')}\\)`));
+    const other = await check('https://github.com/evil/gate/.github/workflows/verify.yml@refs/heads/main');
+    assert.equal(other.status, 1);
+    assert.match(other.stdout, /IDENTITY_MISMATCH/);
   });
 });

@@ -176,7 +176,7 @@ function report(
 
 /** Splits work into enough chunks that every thread stays busy to the end, and few enough that messages stay cheap. */
 function chunks<T>(items: readonly T[], threads: number): T[][] {
-  const size = Math.max(1, Math.min(64, Math.ceil(items.length / (threads * 8))));
+  const size = Math.max(1, Math.min(32, Math.ceil(items.length / (threads * 16))));
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchBatch } from './batch.ts';
 import { benchHashing } from './hashing.ts';
 import { benchLockfiles } from './lockfiles.ts';
 import { benchRealBundles } from './real-bundles.ts';
@@ -20,6 +21,7 @@ try {
   await benchHashing({ root, work, bigFile, sizeMiB });
   await benchVerify({ root, work });
   await benchRealBundles({ root });
+  await benchBatch({ work });
   await benchLockfiles();
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -19,11 +19,9 @@ export function candidateDigests(att: LoadedAttestation): string[] {
   }
   const { payloadType, payload } = content.envelope;
   if (payloadType !== INTOTO_PAYLOAD_TYPE) return [`sha256:${createHash('sha256').update(payload).digest('hex')}`];
-  const json = parsePayloadJson(payload);
-  const subjects = json.ok ? (json.value as { subject?: unknown } | null)?.subject : undefined;
-  if (!Array.isArray(subjects)) return [];
+  const subjects = subjectArrays(payload) ?? wholeParse(payload);
   const keys = new Set<string>();
-  for (const s of subjects) {
+  for (const s of subjects.flat()) {
     const digest = (s as { digest?: unknown } | null)?.digest;
     if (digest === null || typeof digest !== 'object') continue;
     for (const [alg, hex] of Object.entries(digest)) {
@@ -31,4 +29,61 @@ export function candidateDigests(att: LoadedAttestation): string[] {
     }
   }
   return [...keys];
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const KEY = Buffer.from('"subject"');
+
+/**
+ * Every array written as the value of a `"subject"` key, parsed alone: the verifier parses the
+ * whole payload again anyway, and a statement's subjects are a few hundred bytes of a payload that
+ * may be a hundred kB. Structural characters are ASCII, so the scan works on the UTF-8 bytes. A
+ * `"subject"` key nested in the predicate only adds candidates (each verified, and failing, like
+ * any other); undefined (parse the whole payload) when no such array is found.
+ */
+export function subjectArrays(payload: Buffer): unknown[][] | undefined {
+  const found: unknown[][] = [];
+  for (let at = payload.indexOf(KEY); at !== -1; at = payload.indexOf(KEY, at + KEY.length)) {
+    let i = skipSpace(payload, at + KEY.length);
+    if (payload[i] !== 0x3a) continue; // ':'
+    i = skipSpace(payload, i + 1);
+    if (payload[i] !== 0x5b) continue; // '['
+    const end = closingBracket(payload, i);
+    if (end === undefined) return undefined;
+    try {
+      const value: unknown = JSON.parse(payload.subarray(i, end + 1).toString('utf8'));
+      if (Array.isArray(value)) found.push(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return found.length === 0 ? undefined : found;
+}
+
+function wholeParse(payload: Buffer): unknown[][] {
+  const json = parsePayloadJson(payload);
+  const subjects = json.ok ? (json.value as { subject?: unknown } | null)?.subject : undefined;
+  return Array.isArray(subjects) ? [subjects] : [];
+}
+
+function skipSpace(bytes: Buffer, i: number): number {
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  return i;
+}
+
+/** The index of the `]` closing the array that opens at `start`, skipping strings; undefined when unbalanced. */
+function closingBracket(bytes: Buffer, start: number): number | undefined {
+  let depth = 0;
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === QUOTE) {
+      for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
+    } else if (b === 0x5b || b === 0x7b) depth++;
+    else if (b === 0x5d || b === 0x7d) {
+      depth--;
+      if (depth === 0) return b === 0x5d ? i : undefined;
+    }
+  }
+  return undefined;
 }

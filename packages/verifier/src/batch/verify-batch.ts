@@ -27,7 +27,10 @@ export interface VerifyBatchInput {
   /** The verification time for every artifact; default: now. */
   now?: Date;
   advisories?: AdvisoryIndex;
-  /** Threads to use, the main thread included; default: os.availableParallelism(). Small batches use one. */
+  /**
+   * Threads to use, the main thread included, exactly. Default: one per core (os.availableParallelism())
+   * as far as the estimated work repays starting workers; a small batch runs on the main thread alone.
+   */
   threads?: number;
   /** What was accepted last time, per artifact name: weaker provenance now is PROVENANCE_DOWNGRADE. */
   trustRecord?: TrustRecord;
@@ -74,8 +77,13 @@ export interface BatchReport {
   trustRecord?: TrustRecord;
 }
 
-/** Batches smaller than this are verified on the main thread alone: starting a worker costs more. */
-const MIN_ITEMS_PER_WORKER = 64;
+/** What starting a worker thread costs (loading the verifier in it), in ms; measured 100–300 ms. */
+const WORKER_START_MS = 200;
+/** Estimated verification cost: per attestation file, and per MiB of attestations (parsing, schema checks). */
+const MS_PER_FILE = 0.15;
+const MS_PER_MIB = 10;
+/** Attestation files whose size is sampled for the estimate. */
+const SIZE_SAMPLE = 16;
 /** Artifact files are hashed with both, so that subjects in either match. */
 const HASH_ALGORITHMS: SubjectAlgorithm[] = ['sha256', 'sha512'];
 
@@ -83,7 +91,7 @@ const HASH_ALGORITHMS: SubjectAlgorithm[] = ['sha256', 'sha512'];
  * Verifies many artifacts against a directory of attestations, spread over the machine's cores.
  * Phase 1 hashes the artifact files (sha256 and sha512); phase 2 reads each attestation file once,
  * finds the artifacts its (unverified) subjects name, and verifies it against each with
- * verifyAttestation. The main thread works alongside `threads - 1` workers. An artifact passes when
+ * verifyAttestation. The main thread works alongside `threads - 1` workers, each rebuilding the trust once. An artifact passes when
  * one attestation naming it passes; one that none names fails with PROVENANCE_MISSING.
  * Throws ProvenantError only for unusable input (an unreadable attestation directory).
  */
@@ -91,8 +99,7 @@ export async function verifyBatch(input: VerifyBatchInput): Promise<BatchReport>
   const bundles = await listAttestationFiles(input.attestations);
   const now = input.now ?? new Date();
   const toHash = input.artifacts.flatMap((a, artifact) => (a.digest === undefined && a.path !== undefined ? [{ artifact, path: a.path }] : []));
-  const work = toHash.length + bundles.length;
-  const threads = Math.max(1, Math.min(Math.floor(input.threads ?? availableParallelism()), 1 + Math.floor(work / MIN_ITEMS_PER_WORKER)));
+  const threads = input.threads !== undefined ? Math.max(1, Math.floor(input.threads)) : await threadsFor(bundles, toHash.length);
   const setup = { trust: input.trust, policy: input.policy, now: now.getTime(), ...(input.advisories === undefined ? {} : { advisories: input.advisories }) };
   const pool = new ExecutorPool(setup, threads, { compileCache: input.compileCache === true });
   try {
@@ -172,6 +179,20 @@ function report(
   const out: BatchReport = { ok, passed, failed: items.length - passed, items, ...meta };
   if (ok && record !== undefined) out.trustRecord = record;
   return out;
+}
+
+/**
+ * Threads for a batch when the caller does not say: one per core, but only as many as the work
+ * repays. With the main thread working from the start, each extra thread shortens the batch as long
+ * as the work exceeds a worker's start-up; it is estimated from the number and (sampled) size of the
+ * attestation files, so that a small batch never waits for workers it does not need.
+ */
+async function threadsFor(bundles: readonly string[], artifacts: number): Promise<number> {
+  const sample = bundles.filter((_, i) => i % Math.max(1, Math.floor(bundles.length / SIZE_SAMPLE)) === 0).slice(0, SIZE_SAMPLE);
+  const sizes = await Promise.all(sample.map((b) => stat(b).then((s) => s.size, () => 0)));
+  const meanMiB = sizes.length === 0 ? 0 : sizes.reduce((a, b) => a + b, 0) / sizes.length / (1024 * 1024);
+  const estimateMs = (bundles.length + artifacts) * MS_PER_FILE + bundles.length * meanMiB * MS_PER_MIB;
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(estimateMs / WORKER_START_MS)));
 }
 
 /** Splits work into enough chunks that every thread stays busy to the end, and few enough that messages stay cheap. */

@@ -12,6 +12,8 @@ export interface CollectFlags {
   cwd: string;
   lockfile: string[];
   deps: boolean;
+  /** false with --no-claims: the platform's OIDC token is not requested or read. */
+  claims: boolean;
   envAllow: string[];
   startedOn?: string;
 }
@@ -43,6 +45,8 @@ export function toGenerateOptions(flags: CollectFlags, io: Io): GenerateOptions 
     envAllowlist: flags.envAllow.length > 0 ? flags.envAllow : undefined,
     startedOn,
     generatorVersion: VERSION,
+    // Only `false` is passed: otherwise generateProvenance picks the process's OIDC context itself.
+    ...(flags.claims === false ? { oidc: false as const } : {}),
   };
 }
 

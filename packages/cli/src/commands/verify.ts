@@ -11,6 +11,7 @@ import {
   defaultTufCachePath,
   durationToMs,
   loadAdvisories,
+  loadAttestationFile,
   parsePolicy,
   parseTrustedRootText,
   refreshTrustedRoot,
@@ -22,8 +23,8 @@ import { type IdentityFlags, identityFromFlags } from './sigstore-identity.ts';
 import { type SlsaVerifierFlags, applySlsaVerifierFlags } from './slsa-verifier-flags.ts';
 
 interface VerifyFlags extends IdentityFlags, SlsaVerifierFlags {
-  /** Required unless --batch (checked in run: commander cannot express it). */
-  bundle?: string;
+  /** Required unless --batch (checked in run: commander cannot express it); repeatable. */
+  bundle: string[];
   /** --batch, --vsa, --vsa-out and their flags: handled by verify-batch.ts and verify-vsa.ts. */
   batch?: boolean;
   vsa?: boolean;
@@ -49,7 +50,7 @@ const MAX_POLICY_BYTES = 1024 * 1024;
 const MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
 
 export async function run(artifactArg: string, flags: VerifyFlags, _cmd: unknown, io: Io): Promise<number> {
-  if (flags.batch !== true && flags.bundle === undefined) throw new ProvenantError('USAGE', "required option '--bundle <file>' not specified");
+  if (flags.batch !== true && flags.bundle.length === 0) throw new ProvenantError('USAGE', "required option '--bundle <file>' not specified");
   const policy = await buildPolicy(flags);
   const keys = await Promise.all(flags.key.map((path) => readText(path, 'key')));
   const trustedRoots = [...(await readTrustedRoots(flags.trustedRoot)), ...(await refreshedRoots(flags))];
@@ -63,16 +64,19 @@ export async function run(artifactArg: string, flags: VerifyFlags, _cmd: unknown
   }
   const advisoryDir = flags.advisories ?? policyAdvisoryDir(policy, flags.policy);
   const advisories = advisoryDir === undefined ? undefined : await loadAdvisories(advisoryDir);
-  if (flags.batch === true) return (await import('./verify-batch.ts')).runBatch(artifactArg, flags, { trust: trustOptions, policy, ...(advisories === undefined ? {} : { advisories }) }, io);
+  const [firstBundle, ...moreBundles] = flags.bundle;
+  if (flags.batch === true) return (await import('./verify-batch.ts')).runBatch(artifactArg, { ...flags, bundle: firstBundle }, { trust: trustOptions, policy, ...(advisories === undefined ? {} : { advisories }) }, io);
   const input = {
     artifact: digest ? { digest: { [digest.algorithm]: digest.hex } } : { path: artifactArg },
-    bundle: { path: flags.bundle! },
+    // Several --bundle files are verified together, as the attestations of one JSON Lines file would be.
+    bundle: moreBundles.length === 0 ? { path: firstBundle! } : (await Promise.all(flags.bundle.map((path) => loadAttestationFile(path)))).flat(),
     trust,
     policy,
     ...(advisories === undefined ? {} : { advisories }),
   };
   const vsa = flags.vsa === true || flags.vsaOut !== undefined;
-  const result = vsa ? await (await import('./verify-vsa.ts')).verifyWithVsa(input, artifactArg, { ...flags, bundle: flags.bundle! }, io) : await verify(input);
+  if (vsa && moreBundles.length > 0) throw new ProvenantError('USAGE', '--vsa and --vsa-out take one --bundle');
+  const result = vsa ? await (await import('./verify-vsa.ts')).verifyWithVsa(input, artifactArg, { ...flags, bundle: firstBundle! }, io) : await verify(input);
   if (flags.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout(render(result, digest ? artifactArg : undefined));
   return result.ok ? EXIT.OK : EXIT.VERIFICATION_FAILED;

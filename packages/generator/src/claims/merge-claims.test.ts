@@ -3,8 +3,11 @@ import { describe, test } from 'node:test';
 import { isProvenantError } from '@provenant/core';
 import type { CiFacts } from '../collectors/ci-facts.ts';
 import { githubActionsCollector } from '../collectors/github-actions.ts';
+import { bitbucketPipelinesCollector } from '../collectors/bitbucket-pipelines.ts';
+import { buildkiteCollector } from '../collectors/buildkite.ts';
+import { circleciCollector } from '../collectors/circleci.ts';
 import { gitlabCiCollector } from '../collectors/gitlab-ci.ts';
-import { GITHUB_ENV, GITLAB_ENV } from '../collectors/testing/ci-env.ts';
+import { BITBUCKET_ENV, BUILDKITE_ENV, CIRCLECI_ENV, GITHUB_ENV, GITLAB_ENV } from '../collectors/testing/ci-env.ts';
 import { fakeContext } from '../testing/fake-context.ts';
 import { flattenCi } from './ci-fact-keys.ts';
 import { mergeClaims } from './merge-claims.ts';
@@ -174,8 +177,8 @@ describe('mergeClaims: platforms without claims', () => {
   });
 
   test('a platform provenant has no profile for: environment, without naming variables it does not know', () => {
-    const ci = { platform: 'buildkite', builderId: 'b', invocationId: 'i', commit: 'c'.repeat(40), platformIds: { build_id: '1' } } as unknown as CiFacts;
-    const merged = mergeClaims(ci, {}, profileFor('buildkite'), { issuer: 'https://agent.buildkite.com', values: { sha: 'd'.repeat(40) } });
+    const ci = { platform: 'jenkins', builderId: 'b', invocationId: 'i', commit: 'c'.repeat(40), platformIds: { build_number: '1' } } as unknown as CiFacts;
+    const merged = mergeClaims(ci, {}, profileFor('jenkins'), { issuer: 'https://jenkins.example.com', values: { sha: 'd'.repeat(40) } });
     assert.equal(merged.ci.commit, 'c'.repeat(40), 'claims are never merged without a profile that maps them');
     assert.deepEqual(merged.sources.get('commit'), [{ kind: 'environment' }]);
   });
@@ -185,11 +188,16 @@ describe('the profiles know every variable their collector reads', () => {
   for (const [platform, env, collect] of [
     ['github-actions', GITHUB_ENV, github],
     ['gitlab-ci', GITLAB_ENV, (e: Record<string, string>) => gitlabCiCollector.collect(fakeContext({ env: e }))],
+    ['buildkite', BUILDKITE_ENV, (e: Record<string, string>) => buildkiteCollector.collect(fakeContext({ env: e }))],
+    ['circleci', CIRCLECI_ENV, (e: Record<string, string>) => circleciCollector.collect(fakeContext({ env: e }))],
+    ['bitbucket-pipelines', BITBUCKET_ENV, (e: Record<string, string>) => bitbucketPipelinesCollector.collect(fakeContext({ env: e }))],
   ] as const) {
     test(platform, async () => {
       const facts = flattenCi(await collect({ ...env }));
       const sources = profileFor(platform)!.environmentSources(env);
-      assert.deepEqual([...facts.keys()].filter((k) => !sources.has(k)), []);
+      // Bitbucket's builder id is a constant (the product page), provenant's own, from no variable.
+      const constants: string[] = platform === 'bitbucket-pipelines' ? ['builderId'] : [];
+      assert.deepEqual([...facts.keys()].filter((k) => !sources.has(k) && !constants.includes(k)), []);
     });
   }
 });

@@ -15,6 +15,7 @@ function addCollectOptions(cmd: Command): Command {
     .option('--cwd <dir>', 'root for subjects, lockfiles and git; subject names are relative to it', process.cwd())
     .option('--lockfile <file>', 'lockfile to record (default: auto-detect); repeatable', collect, [])
     .option('--no-deps', 'do not record dependencies from lockfiles')
+    .option('--no-claims', 'do not read the CI platform\'s signed OIDC claims (recorded as claims unavailable: disabled)')
     .option('--env-allow <name>', 'environment variable (or PREFIX*) to record instead of the default allowlist; repeatable', collect, [])
     .option('--started-on <time>', 'when the build started (RFC 3339); default: when provenant started');
 }
@@ -99,7 +100,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .command('verify')
       .description('verify an artifact against its attestation, trusted keys or keyless identities, and a policy; prints PASSED or FAILED')
       .argument('<artifact>', 'artifact path, or sha256:<hex> / sha384:<hex> / sha512:<hex>; with --batch: a directory, a glob or a sha256sum manifest')
-      .option('--bundle <file>', 'Sigstore bundle, DSSE envelope or JSONL of them (required, except with --batch)')
+      .option('--bundle <file>', 'Sigstore bundle, DSSE envelope or JSONL of them (required, except with --batch); repeatable: all their attestations are verified together', collect, [])
       .option('--key <file>', 'trusted PEM public key; repeatable', collect, [])
       .option('--policy <file>', 'policy file (YAML or JSON)')
       .option('--builder-id <id>', 'required builder, name[@ref] as in slsa-verifier: without @ref any ref, @v1.9.0 also admits @refs/tags/v1.9.0; repeatable', collect, [])

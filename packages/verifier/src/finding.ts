@@ -42,6 +42,11 @@ export const FINDING_CODES = [
   'PROVENANCE_MISSING',
   'PROVENANCE_DOWNGRADE',
   'INTEGRITY_MISMATCH',
+  // Policy sections (packages/verifier/README.md#policy).
+  'EXTERNAL_PARAMETER_UNEXPECTED',
+  'EXTERNAL_PARAMETER_MISMATCH',
+  'SUBJECT_SET_MISMATCH',
+  'ATTESTATION_MISSING',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -12,7 +12,7 @@ export {
 export { type IdentityPolicy, identityProblems } from './identity-policy.ts';
 export { FULCIO_EXTENSIONS, type FulcioExtensionName, type FulcioExtensions, isFulcioExtensionName } from './fulcio-extensions.ts';
 export type { CertificateIdentity } from './certificate-identity.ts';
-export { DEFAULT_PREDICATE_TYPES, type Policy } from './policy.ts';
+export { type BuildTypeRule, DEFAULT_PREDICATE_TYPES, type Policy, type SubjectPolicy } from './policy.ts';
 export { PolicyFileSchema, type PolicyFile, parsePolicy } from './policy-file.ts';
 export { durationToMs } from './duration.ts';
 export { normaliseSourceUri, sourceUriFromSlsaVerifier, splitGitUri } from './source-uri.ts';

@@ -147,3 +147,34 @@ identities:
     });
   }
 });
+
+describe('parsePolicy: buildTypes rules, subjects, requiredAttestations', () => {
+  const HEAD = 'apiVersion: provenant.dev/v1\nkind: Policy\n';
+
+  it('reads each section, keeping plain build type strings', () => {
+    const policy = parsePolicy(
+      `${HEAD}buildTypes:\n  - https://a\n  - type: https://provenant.dev/buildtypes/ci/v1\n    externalParameters: [source, trigger, workflow]\n  - type: https://b\n    externalParameters:\n      source:\n      workflow: { path: .github/workflows/release.yml }\nsubjects: { match: exactly, names: [app, app.sig] }\nrequiredAttestations: [https://slsa.dev/provenance/v1, https://cyclonedx.org/bom]\n`,
+    );
+    assert.deepEqual(policy, {
+      buildTypes: [
+        'https://a',
+        { type: 'https://provenant.dev/buildtypes/ci/v1', externalParameters: ['source', 'trigger', 'workflow'] },
+        { type: 'https://b', externalParameters: { source: null, workflow: { path: '.github/workflows/release.yml' } } },
+      ],
+      subjects: { match: 'exactly', names: ['app', 'app.sig'] },
+      requiredAttestations: ['https://slsa.dev/provenance/v1', 'https://cyclonedx.org/bom'],
+    });
+  });
+
+  const bad: [name: string, yaml: string, message: RegExp][] = [
+    ['a rule without type', 'buildTypes:\n  - externalParameters: [a]\n', /^policy\.yaml:4:5: buildTypes\[0\]: expected a build type, or a mapping/],
+    ['an unknown key in a rule', 'buildTypes:\n  - type: https://a\n    externalParams: [a]\n', /^policy\.yaml:5:5: unknown key "externalParams" in buildTypes\[0\] \(allowed: type, externalParameters\)$/],
+    ['exactly without names', 'subjects: { match: exactly }\n', /match: exactly needs names/],
+    ['names with any', 'subjects: { match: any, names: [a] }\n', /names applies only to match: exactly/],
+    ['an unknown match', 'subjects: { match: all }\n', /expected any or exactly/],
+    ['an empty required list', 'requiredAttestations: []\n', /requiredAttestations: expected at least one entry/],
+  ];
+  for (const [name, yaml, message] of bad) {
+    it(`POLICY_INVALID: ${name}`, () => assert.match(policyError(`${HEAD}${yaml}`), message));
+  }
+});

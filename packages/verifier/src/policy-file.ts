@@ -76,6 +76,34 @@ const TrustedBuilderSchema = z
   })
   .meta({ description: 'A root of trust: a builder (id and signer) and the highest SLSA Build level it is trusted to meet.' });
 
+const BuildTypeRuleSchema = z
+  .strictObject({
+    type: Text('The build type, exactly.'),
+    externalParameters: z
+      .union(
+        [
+          List('The external parameters provenance of this build type may carry, any value; any other is EXTERNAL_PARAMETER_UNEXPECTED.'),
+          z
+            .record(z.string().min(1, { error: 'expected a non-empty parameter name' }), z.unknown())
+            .meta({ description: 'The external parameters allowed, with the value each must have (null: any value; an object matches key by key).' }),
+        ],
+        { error: 'expected a list of parameter names, or a mapping of parameter name to expected value' },
+      )
+      .optional(),
+  })
+  .meta({ description: 'A build type and the external parameters its provenance may carry (omit externalParameters for any).' });
+
+const SubjectsSchema = z
+  .strictObject({
+    match: z.enum(['any', 'exactly'], { error: 'expected any or exactly' }).meta({ description: 'any (default): the artifact is a subject. exactly: the subject names are exactly names.' }).optional(),
+    names: List('With match: exactly, every subject name the statement must have, and the only ones.').optional(),
+  })
+  .superRefine((subjects, ctx) => {
+    if (subjects.match === 'exactly' && subjects.names === undefined) ctx.addIssue({ code: 'custom', message: 'match: exactly needs names', path: ['names'] });
+    if (subjects.match !== 'exactly' && subjects.names !== undefined) ctx.addIssue({ code: 'custom', message: 'names applies only to match: exactly', path: ['names'] });
+  })
+  .meta({ description: 'Subject semantics: the artifact must be a subject (any), and with exactly the statement covers exactly the named artifacts.' });
+
 /**
  * The policy file (YAML or JSON): flat, typed, strict. Unknown keys are errors, so a misspelt
  * constraint cannot silently constrain nothing. `schemas/policy.schema.json` is generated from it.
@@ -104,7 +132,11 @@ export const PolicyFileSchema = z
       })
       .meta({ description: 'Accepted sources.' })
       .optional(),
-    buildTypes: List('Accepted build types, exact.').optional(),
+    buildTypes: z
+      .array(z.union([Text('A build type admitted with any external parameters.'), BuildTypeRuleSchema], { error: 'expected a build type, or a mapping with type and externalParameters' }))
+      .min(1, { error: 'expected at least one entry (omit the field to leave it unconstrained)' })
+      .meta({ description: 'Accepted build types, exact: a string admits any external parameters, { type, externalParameters } only those listed.' })
+      .optional(),
     maxAge: z
       .union([z.string().regex(DURATION_PATTERN, { error: DURATION_HINT }), z.number().int({ error: DURATION_HINT }).positive({ error: DURATION_HINT }).max(315_360_000_000, { error: DURATION_HINT })], { error: DURATION_HINT })
       .meta({ description: 'Oldest acceptable build, from its finish (else start) time: 30d, 12h, 90m, 3600s, or seconds.' })
@@ -142,6 +174,8 @@ export const PolicyFileSchema = z
       .refine((inputs) => Object.keys(inputs).length > 0, { error: 'expected at least one input (omit the field to leave it unconstrained)' })
       .meta({ description: 'slsa-verifier --build-workflow-input: inputs the workflow run must have been given, exactly.' })
       .optional(),
+    subjects: SubjectsSchema.optional(),
+    requiredAttestations: List('Predicate types that must each be present among the attestations that verified (ATTESTATION_MISSING).').optional(),
   })
   .superRefine((policy, ctx) => {
     // Across fields: a GitHub builder needs the repository it builds; a branch excludes a tag.
@@ -220,6 +254,8 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(shape);
   if (path[0] === 'builder') return Object.keys(shape.builder.unwrap().shape);
   if (path[0] === 'source') return Object.keys(shape.source.unwrap().shape);
+  if (path[0] === 'buildTypes') return Object.keys(BuildTypeRuleSchema.shape);
+  if (path[0] === 'subjects') return Object.keys(SubjectsSchema.shape);
   if (path[0] === 'githubBuilder') return Object.keys(shape.githubBuilder.unwrap().shape);
   if (path[0] === 'identities' && path[2] === 'extensions') return Object.keys(ExtensionsSchema.shape);
   if (path[0] === 'identities') return Object.keys(IdentitySchema.shape);

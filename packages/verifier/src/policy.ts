@@ -37,8 +37,23 @@ export interface Policy {
      */
     versionedTag?: string;
   };
-  /** Accepted build types, exact. */
-  buildTypes?: string[];
+  /**
+   * Accepted build types, exact. A string admits that build type with any external parameters; a
+   * rule admits it with only the external parameters it lists (SLSA "Verifying artifacts": unknown
+   * external parameters are rejected, EXTERNAL_PARAMETER_UNEXPECTED).
+   */
+  buildTypes?: (string | BuildTypeRule)[];
+  /**
+   * Subject semantics. `any` (default): the artifact must be a subject. `exactly`: besides, the
+   * statement's subject names must be exactly `names`, no more, no fewer (SUBJECT_SET_MISMATCH).
+   */
+  subjects?: SubjectPolicy;
+  /**
+   * Predicate types that must each be present among the attestations that verified (trusted
+   * signature, subject matching the artifact); a missing one is ATTESTATION_MISSING. Provenance is
+   * checked against the whole policy, other predicate types only for signature and subject.
+   */
+  requiredAttestations?: string[];
   /**
    * Oldest acceptable build: `30d`, `12h`, `90m`, `3600s`, or a number of seconds. Measured from
    * the build's finish time (else its start time) to the `now` given to the verifier.
@@ -77,6 +92,28 @@ export interface Policy {
   trustedBuilders?: TrustedBuilder[];
   /** verify-npm: a package without an attestation fails (PROVENANCE_MISSING) instead of being reported. */
   requireProvenance?: boolean;
+}
+
+/** A build type and the external parameters provenance of that type may carry. */
+export interface BuildTypeRule {
+  /** The build type, exactly. */
+  type: string;
+  /**
+   * The external parameters allowed, by name: any other is EXTERNAL_PARAMETER_UNEXPECTED. A list
+   * admits each name with any value; a mapping gives an expected value per name (`null`: any value;
+   * an object matches when each of its keys matches, recursively; anything else must be equal), and
+   * a parameter with an expected value must be present (EXTERNAL_PARAMETER_MISMATCH).
+   * Omitted: any external parameters.
+   */
+  externalParameters?: string[] | Record<string, unknown>;
+}
+
+/** How the statement's subjects must relate to the artifact. */
+export interface SubjectPolicy {
+  /** `any` (default): the artifact is one of the subjects. `exactly`: the subject names are exactly `names`. */
+  match?: 'any' | 'exactly';
+  /** With `exactly`: every subject name the statement must have, and the only ones. */
+  names?: string[];
 }
 
 /** The predicate types accepted when a policy does not list its own. */

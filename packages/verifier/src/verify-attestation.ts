@@ -12,7 +12,8 @@ import type { VerifiedSigner } from './checks/signature.ts';
 import { messageSubject, payloadSubject, verifyMessageDigest, verifyPayloadIsArtifact } from './checks/signed-blob.ts';
 import { verifySigner } from './checks/signer.ts';
 import { verifyRef, verifySourceUri } from './checks/source.ts';
-import { type ArtifactDigests, matchingSubjects, verifySubjectDigest } from './checks/subject.ts';
+import { verifyExternalParameters } from './checks/external-parameters.ts';
+import { type ArtifactDigests, matchingSubjects, verifySubjectDigest, verifySubjectSet } from './checks/subject.ts';
 import { verifyWorkflowInputs } from './checks/workflow-inputs.ts';
 import type { AdvisoryIndex } from './dependencies/advisory-index.ts';
 import { checkDependencies } from './dependencies/check-dependencies.ts';
@@ -62,6 +63,12 @@ export interface VerifyResult {
 export interface VerifyOptions {
   /** Known vulnerabilities (loadAdvisories): a dependency one affects fails with DEPENDENCY_VULNERABLE. */
   advisories?: AdvisoryIndex;
+  /**
+   * Check only trust and the subject: the signer is trusted and the artifact is a subject of the
+   * statement; nothing the policy says about the statement applies. For attestations other than
+   * provenance that the policy requires (requiredAttestations), e.g. an SBOM.
+   */
+  evidenceOnly?: boolean;
 }
 
 export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDigests, trust: TrustMaterial, policy: Policy, now: Date, options: VerifyOptions = {}): VerifyResult {
@@ -132,6 +139,8 @@ export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDige
   }
   const { view, predicateFinding } = reading;
   push(findings, verifySubjectDigest(view.subjects, artifact));
+  if (options.evidenceOnly === true) return { ok: findings.length === 0, findings, subjects: matchingSubjects(view.subjects, artifact), statement: json.value, view, signer };
+  if (policyUsable) push(findings, verifySubjectSet(view.subjects, policy.subjects));
   if (policyUsable) push(findings, verifyPredicateType(view, policy));
   if (signer.kind === 'certificate') findings.push(...verifyCertificateStatement(signer.identity, view));
   if (predicateFinding) findings.push(predicateFinding);
@@ -145,6 +154,7 @@ export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDige
     push(findings, verifyVersionedTag(view, policy.source?.versionedTag));
     findings.push(...verifyWorkflowInputs(view, policy.workflowInputs));
     push(findings, verifyBuildType(view, policy.buildTypes));
+    findings.push(...verifyExternalParameters(view, policy.buildTypes));
     push(findings, verifyAge(view, policy.maxAge, now));
     if (policy.dependencies !== undefined || options.advisories !== undefined) {
       findings.push(...checkDependencies(view.dependencies, policy.dependencies, options.advisories, now, view.locations.dependencies));

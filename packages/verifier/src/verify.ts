@@ -10,6 +10,8 @@ import {
   requireDigestRef,
 } from '@provenant/core';
 import type { ArtifactDigests } from './checks/subject.ts';
+import { DEFAULT_PREDICATE_TYPES } from './policy.ts';
+import { missingAttestations } from './required-attestations.ts';
 import { loadAttestationFile, parseAttestationText } from './load-attestations.ts';
 import type { Policy } from './policy.ts';
 import { parsePayloadJson } from './read-payload.ts';
@@ -40,13 +42,43 @@ export interface VerifyInput {
 /**
  * The I/O edge around verifyAttestation: reads and hashes the artifact, reads the attestations,
  * and verifies each one. With several (JSON Lines) the result is the first that passes; when none
- * does, it holds the findings of all, each path prefixed `attestations[i]`.
+ * does, it holds the findings of all, each path prefixed `attestations[i]`. With the policy's
+ * `requiredAttestations`, see withRequiredAttestations.
  * Throws ProvenantError only for unusable input (unreadable file, malformed bundle, bad digest).
  */
 export async function verify(input: VerifyInput): Promise<VerifyResult> {
   const now = input.now ?? new Date();
   const options = input.advisories === undefined ? {} : { advisories: input.advisories };
-  return verifyEach(input, (att, artifact) => verifyAttestation(att, artifact, input.trust, input.policy, now, options));
+  const required = input.policy.requiredAttestations;
+  if (required === undefined) return verifyEach(input, (att, artifact) => verifyAttestation(att, artifact, input.trust, input.policy, now, options));
+  const { attestations, artifact } = await readInput(input);
+  const full = attestations.map((att) => verifyAttestation(att, artifact, input.trust, input.policy, now, options));
+  const evidence = attestations.map((att, i) => (full[i]!.ok ? full[i]! : verifyAttestation(att, artifact, input.trust, input.policy, now, { ...options, evidenceOnly: true })));
+  return withRequiredAttestations(required, input.policy.predicateTypes ?? DEFAULT_PREDICATE_TYPES, full, evidence);
+}
+
+/**
+ * Policy `requiredAttestations`, over every attestation given: the provenance (an attestation of
+ * an accepted predicate type) must pass the whole policy, as without the field; an attestation of
+ * another type that verifies for trust and subject (`evidence`) counts for its predicate type and
+ * is otherwise left out; each required type must then be among the attestations that verified
+ * for trust and subject (a provenance failing the rest of the policy fails on its own findings). Pure.
+ */
+export function withRequiredAttestations(required: readonly string[], provenanceTypes: readonly string[], full: readonly VerifyResult[], evidence: readonly VerifyResult[]): VerifyResult {
+  const other = (i: number) => evidence[i]?.ok === true && evidence[i].view !== undefined && !provenanceTypes.includes(evidence[i].view.predicateType);
+  // Present: verified for trust and subject. A provenance that fails the rest of the policy is
+  // present but fails on its own findings, not as missing.
+  const verified = evidence.flatMap((r) => (r.ok && r.view !== undefined ? [r.view.predicateType] : []));
+  const pool = full.map((r, i) => [i, r] as const).filter(([i]) => !other(i));
+  const missing = missingAttestations(required, verified);
+  if (pool.length === 0) {
+    // Only other attestations: the provenance itself is missing, whatever the required list says.
+    const provenance = { code: 'ATTESTATION_MISSING' as const, message: `no provenance attestation (predicate type ${provenanceTypes.join(' or ')}) among the attestations`, path: 'predicateType', expected: [...provenanceTypes], actual: verified };
+    return { ok: false, subjects: [], findings: missing.some((f) => provenanceTypes.includes(f.expected as string)) ? missing : [provenance, ...missing] };
+  }
+  const primary = combine(pool);
+  if (primary.ok && missing.length === 0) return primary;
+  return { ...primary, ok: false, findings: [...(primary.ok ? [] : primary.findings), ...missing] };
 }
 
 /** Input of verifySigstore: no policy, no time (only signed times count). */
@@ -62,17 +94,25 @@ export async function verifySigstore(input: SigstoreVerifyInput): Promise<Verify
 }
 
 async function verifyEach(input: SigstoreVerifyInput, check: (att: LoadedAttestation, artifact: ArtifactDigests) => VerifyResult): Promise<VerifyResult> {
+  const { attestations, artifact } = await readInput(input);
+  return combine(attestations.map((att, i) => [i, check(att, artifact)] as const));
+}
+
+async function readInput(input: SigstoreVerifyInput): Promise<{ attestations: readonly LoadedAttestation[]; artifact: ArtifactDigests }> {
   const attestations = await loadAttestations(input.bundle);
   if (attestations.length === 0) throw new ProvenantError('BUNDLE_MALFORMED', 'no attestation to verify');
-  const artifact = await artifactDigests(input.artifact, subjectAlgorithms(attestations));
-  const results = attestations.map((att) => check(att, artifact));
-  const passed = results.find((r) => r.ok);
-  if (passed) return passed;
-  if (results.length === 1) return results[0]!;
+  return { attestations, artifact: await artifactDigests(input.artifact, subjectAlgorithms(attestations)) };
+}
+
+/** The first result that passes; else the only one; else the findings of all, each path prefixed `attestations[i]`. */
+function combine(results: readonly (readonly [number, VerifyResult])[]): VerifyResult {
+  const passed = results.find(([, r]) => r.ok);
+  if (passed) return passed[1];
+  if (results.length === 1) return results[0]![1];
   return {
     ok: false,
     subjects: [],
-    findings: results.flatMap((r, i) => r.findings.map((f) => ({ ...f, path: f.path === undefined ? `attestations[${i}]` : `attestations[${i}].${f.path}` }))),
+    findings: results.flatMap(([i, r]) => r.findings.map((f) => ({ ...f, path: f.path === undefined ? `attestations[${i}]` : `attestations[${i}].${f.path}` }))),
   };
 }
 

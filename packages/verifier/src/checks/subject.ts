@@ -1,5 +1,6 @@
 import { SUBJECT_ALGORITHMS } from '@provenant/core';
 import type { Finding } from '../finding.ts';
+import type { SubjectPolicy } from '../policy.ts';
 import type { SubjectRef } from '../view/provenance-view.ts';
 
 /** The artifact being verified, as digests: algorithm -> hex, e.g. `{ sha256: '…' }`. */
@@ -54,4 +55,31 @@ function acceptedDigests(artifact: ArtifactDigests): [string, string][] {
     if (typeof hex === 'string' && hex !== '') out.push([alg, hex.toLowerCase()]);
   }
   return out;
+}
+
+/**
+ * Policy `subjects: { match: exactly, names }`: the statement covers exactly these artifacts, by
+ * name: every name listed is a subject and no other subject is there (an unnamed subject counts as
+ * another). Independent of the artifact being one of them (verifySubjectDigest).
+ */
+export function verifySubjectSet(subjects: readonly SubjectRef[], policy: SubjectPolicy | undefined): Finding | undefined {
+  if (policy?.match !== 'exactly') return undefined;
+  const expected = [...new Set(policy.names ?? [])].sort();
+  const actual = subjects.map((s) => s.name ?? '').sort();
+  const missing = expected.filter((n) => !actual.includes(n));
+  const extra = actual.filter((n) => !expected.includes(n));
+  const duplicated = actual.filter((n, i) => actual.indexOf(n) !== i);
+  if (missing.length === 0 && extra.length === 0 && duplicated.length === 0) return undefined;
+  const parts = [
+    missing.length > 0 && `missing ${missing.join(', ')}`,
+    extra.length > 0 && `not in the policy ${extra.map((n) => n || '(unnamed)').join(', ')}`,
+    duplicated.length > 0 && `more than once ${[...new Set(duplicated)].map((n) => n || '(unnamed)').join(', ')}`,
+  ].filter(Boolean);
+  return {
+    code: 'SUBJECT_SET_MISMATCH',
+    message: `the statement's subjects are not exactly the ${expected.length} the policy names: ${parts.join('; ')}`,
+    path: 'subject',
+    expected,
+    actual: subjects.map((s) => s.name ?? null),
+  };
 }

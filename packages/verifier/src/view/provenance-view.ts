@@ -34,6 +34,8 @@ export interface ViewLocations {
   time?: string;
   /** The object `workflowInputs` was read from. */
   workflowInputs?: string;
+  /** The object `externalParameters` was read from: `predicate.buildDefinition.externalParameters` or `predicate.invocation.parameters`. */
+  externalParameters?: string;
   /** The list `dependencies` was read from: `predicate.buildDefinition.resolvedDependencies` or `predicate.materials`. */
   dependencies?: string;
 }
@@ -56,6 +58,12 @@ export interface ProvenanceView {
   finishedOn?: string;
   /** The inputs the workflow run was given (`workflow_dispatch`), by name, as recorded. */
   workflowInputs?: Record<string, unknown>;
+  /**
+   * The build's external parameters, by name, as recorded: SLSA v1 `buildDefinition.externalParameters`;
+   * SLSA v0.2 `invocation.parameters` (its closest equivalent: the parameters the build was invoked
+   * with), when it is an object. Undefined when the predicate records none.
+   */
+  externalParameters?: Record<string, unknown>;
   dependencies: DependencyRef[];
   locations: ViewLocations;
 }

@@ -30,6 +30,11 @@ export function viewOfSlsaV02(p: ProvenanceV02): PredicateView {
     const commit = configSource.digest?.['sha1'] ?? configSource.digest?.['gitCommit'];
     if (commit !== undefined) view.source.commit = commit;
   }
+  const parameters: unknown = p.invocation?.parameters;
+  if (parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters)) {
+    view.externalParameters = parameters as Record<string, unknown>;
+    view.locations.externalParameters = 'predicate.invocation.parameters';
+  }
   const inputs = workflowInputsOfSlsaV02(p);
   if (inputs) {
     view.workflowInputs = inputs.inputs;

@@ -12,6 +12,11 @@ export function viewOfSlsaV1(p: ProvenanceV1): PredicateView {
     dependencies: (p.buildDefinition.resolvedDependencies ?? []).map(toDependency),
     locations: { builderId: 'predicate.runDetails.builder.id', buildType: 'predicate.buildDefinition.buildType', dependencies: 'predicate.buildDefinition.resolvedDependencies' },
   };
+  const external: unknown = p.buildDefinition.externalParameters;
+  if (isRecord(external)) {
+    view.externalParameters = external;
+    view.locations.externalParameters = 'predicate.buildDefinition.externalParameters';
+  }
   const located = sourceOfSlsaV1(p);
   if (located) {
     view.source = located.source;
@@ -39,4 +44,8 @@ function toDependency(rd: { uri?: string; digest?: Record<string, string>; name?
   if (rd.downloadLocation !== undefined) out.downloadLocation = rd.downloadLocation;
   if (rd.annotations !== undefined) out.annotations = rd.annotations;
   return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -95,28 +95,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .requiredOption('--out <file>', 'where to write the bundle')
     .action(action(() => import('./commands/sign.ts')));
 
-  addIdentityOptions(
+  addTrustPolicyOptions(
     program
       .command('verify')
       .description('verify an artifact against its attestation, trusted keys or keyless identities, and a policy; prints PASSED or FAILED')
       .argument('<artifact>', 'artifact path, or sha256:<hex> / sha384:<hex> / sha512:<hex>; with --batch: a directory, a glob or a sha256sum manifest')
-      .option('--bundle <file>', 'Sigstore bundle, DSSE envelope or JSONL of them (required, except with --batch); repeatable: all their attestations are verified together', collect, [])
-      .option('--key <file>', 'trusted PEM public key; repeatable', collect, [])
-      .option('--policy <file>', 'policy file (YAML or JSON)')
-      .option('--builder-id <id>', 'required builder, name[@ref] as in slsa-verifier: without @ref any ref, @v1.9.0 also admits @refs/tags/v1.9.0; repeatable', collect, [])
-      .option('--builder-id-prefix <prefix>', 'allowed builder id prefix; repeatable', collect, [])
-      .option('--source-uri <uri>', 'required source repository (https://github.com/o/r, or github.com/o/r); with no key or identity, the trust: GitHub-built provenance from it by a trusted builder; repeatable', collect, [])
-      .option('--source-ref <ref>', 'required source ref, exact or glob (refs/tags/v*); repeatable', collect, [])
-      .option('--source-branch <branch>', 'the build ran from refs/heads/<branch>')
-      .option('--source-tag <tag>', 'the build ran from refs/tags/<tag>')
-      .option('--source-versioned-tag <version>', 'the build ran from a version tag within this one: v1 admits v1.x.y, v1.2 admits v1.2.x')
-      .option('--build-workflow-input <name=value>', 'an input the workflow run was given (workflow_dispatch); repeatable', collect, [])
-      .option('--build-type <uri>', 'required buildType; repeatable', collect, [])
-      .option('--predicate-type <uri>', 'accepted predicate type (default: SLSA provenance v1 and v0.2); repeatable', collect, [])
-      .addOption(new Option('--min-bundle-version <version>', 'oldest accepted Sigstore bundle version').choices(['0.1', '0.2', '0.3']))
-      .option('--max-age <duration>', 'maximum attestation age, e.g. 30d, 12h, 90m')
-      .option('--advisories <dir>', 'directory of OSV advisories (JSON): a dependency one affects fails with DEPENDENCY_VULNERABLE')
-      .option('--tuf-refresh', 'fetch the current Sigstore trusted root through TUF (network) instead of using the copy shipped offline')
+      .option('--bundle <file>', 'Sigstore bundle, DSSE envelope or JSONL of them (required, except with --batch); repeatable: all their attestations are verified together', collect, []),
+  )
+    .option('--tuf-refresh', 'fetch the current Sigstore trusted root through TUF (network) instead of using the copy shipped offline')
       .option('--tuf-mirror <url>', 'TUF repository for --tuf-refresh (default https://tuf-repo-cdn.sigstore.dev)')
       .option('--tuf-root <file>', 'TUF root.json to start from, for a --tuf-mirror provenant ships none for')
       .option('--tuf-cache <dir>', 'TUF metadata cache for --tuf-refresh (default: provenant/tuf in the OS cache directory)')
@@ -138,8 +124,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .option('--vsa-verifier-id <id>', '--vsa: an accepted verifier.id, repeatable; --vsa-out: the id to write (default https://provenant.dev/verifier/v1)', collect, [])
       .option('--vsa-resource-uri <uri>', '--vsa: the resourceUri the VSA must name; --vsa-out: the one to write (default: the file name, or the digest)')
       .option('--vsa-level <level>', '--vsa: a level verifiedLevels must include, e.g. SLSA_BUILD_LEVEL_2 (higher levels of a track imply lower); repeatable', collect, [])
-      .option('--vsa-dependency-level <level>', '--vsa: every dependency dependencyLevels counts must be at this level or higher'),
-  ).action(action(() => import('./commands/verify.ts')));
+      .option('--vsa-dependency-level <level>', '--vsa: every dependency dependencyLevels counts must be at this level or higher')
+      .action(action(() => import('./commands/verify.ts')));
 
   addTrustPolicyOptions(
     program

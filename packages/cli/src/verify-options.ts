@@ -1,15 +1,15 @@
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ProvenantError } from '@provenant/core';
-import type { AdvisoryIndex, Policy, TrustMaterial } from '@provenant/verifier';
+import { readFile } from 'node:fs/promises';
+import type { AdvisoryIndex, Policy, TrustMaterial, TrustOptions, TrustedRootOptions } from '@provenant/verifier';
 import { addIdentityOptions } from './commands/sigstore-identity-flags.ts';
 import { type IdentityFlags, identityFromFlags } from './commands/sigstore-identity.ts';
 import type { SlsaVerifierFlags } from './commands/slsa-verifier-flags.ts';
 
 // Loaded by main.ts at start-up to declare the flags: the verifier itself is imported only when
-// a command builds its trust and policy. `verify` declares the same flags in main.ts (plus
-// --bundle and the TUF ones) and builds them in commands/verify.ts; moving it onto this module is
-// left to a change of its own, and until then a flag added there must be added here too.
+// a command builds its trust and policy. `verify`, `fetch` and `verify-npm` all take these flags,
+// so a flag added here means the same in each.
 
 /** What addTrustPolicyOptions adds to a command's options. */
 export interface TrustPolicyFlags extends IdentityFlags, SlsaVerifierFlags {
@@ -48,6 +48,8 @@ export function addTrustPolicyOptions(cmd: Command): Command {
 /** Trust material, policy and advisories as `provenant verify` builds them from the same flags. */
 export interface TrustPolicy {
   trust: TrustMaterial;
+  /** What `trust` was built from: serialisable, for worker threads that rebuild it. */
+  trustOptions: TrustOptions;
   policy: Policy;
   advisories?: AdvisoryIndex;
 }
@@ -58,9 +60,8 @@ export interface TrustPolicy {
  * the same here), the trusted keys and roots (the public-good root only when someone is trusted
  * keyless: a root alone trusts no one), and the advisories of `--advisories` or of the policy file.
  */
-export async function trustPolicyFromFlags(flags: TrustPolicyFlags): Promise<TrustPolicy> {
+export async function trustPolicyFromFlags(flags: TrustPolicyFlags, extraRoots: readonly TrustedRootOptions[] = []): Promise<TrustPolicy> {
   const { createTrust, durationToMs, loadAdvisories, parsePolicy } = await import('@provenant/verifier');
-  const { readText, readTrustedRoots } = await import('./commands/verify.ts');
   const { applySlsaVerifierFlags } = await import('./commands/slsa-verifier-flags.ts');
   const policy: Policy = flags.policy ? parsePolicy(await readText(flags.policy, 'policy', MAX_POLICY_BYTES), flags.policy) : {};
   if (flags.sourceRef.length > 0) policy.source = { ...policy.source, refs: flags.sourceRef };
@@ -76,12 +77,33 @@ export async function trustPolicyFromFlags(flags: TrustPolicyFlags): Promise<Tru
   if (identity !== undefined) policy.identities = [identity];
   applySlsaVerifierFlags(policy, flags, flags.key.length > 0 || (policy.identities?.length ?? 0) > 0);
   const keys = await Promise.all(flags.key.map((path) => readText(path, 'key')));
-  const trustedRoots = await readTrustedRoots(flags.trustedRoot);
+  const trustedRoots = [...(await readTrustedRoots(flags.trustedRoot)), ...extraRoots];
+  // The public-good root is the default only when someone is trusted keyless: a root alone trusts no one.
   const keyless = (policy.identities?.length ?? 0) > 0 || policy.githubBuilder !== undefined;
-  const trust = createTrust({ publicKeys: keys, trustedRoots: trustedRoots.length > 0 ? trustedRoots : keyless ? ['public-good'] : [] });
+  const trustOptions: TrustOptions = { publicKeys: keys, trustedRoots: trustedRoots.length > 0 ? trustedRoots : keyless ? ['public-good'] : [] };
+  const trust = createTrust(trustOptions);
   const advisoryDir = flags.advisories ?? policyAdvisoryDir(policy, flags.policy);
-  if (advisoryDir === undefined) return { trust, policy };
-  return { trust, policy, advisories: await loadAdvisories(advisoryDir) };
+  if (advisoryDir === undefined) return { trust, trustOptions, policy };
+  return { trust, trustOptions, policy, advisories: await loadAdvisories(advisoryDir) };
+}
+
+/** Trusted roots are a few kB; GitHub's, with years of CAs, under 100 kB. */
+const MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
+
+/** Reads `--trusted-root` files; each is validated once by createTrust (TRUSTED_ROOT_INVALID). */
+export async function readTrustedRoots(paths: readonly string[]): Promise<TrustedRootOptions[]> {
+  if (paths.length === 0) return [];
+  const { parseTrustedRootText } = await import('@provenant/verifier');
+  return Promise.all(paths.map(async (path) => ({ root: parseTrustedRootText(await readText(path, 'trusted root', MAX_TRUSTED_ROOT_BYTES), path), source: path })));
+}
+
+/** Reads a small input file (key, policy, root) whole, refusing one over `maxBytes`. */
+export async function readText(path: string, what: string, maxBytes = 1024 * 1024): Promise<string> {
+  const data = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+    throw new ProvenantError('FILE_UNREADABLE', `cannot read ${what} ${path}: ${err.code ?? 'error'}`);
+  });
+  if (data.length > maxBytes) throw new ProvenantError('FILE_TOO_LARGE', `${what} ${path} is over ${maxBytes} bytes`);
+  return data.toString('utf8');
 }
 
 /** Policy files larger than this are not policies. */

@@ -3,7 +3,7 @@ import { ProvenantError, readAttestationFile, writeFileAtomic } from '@provenant
 import { type PolicyLintProblem, durationToMs, initPolicy, inspectAttestation, lintPolicy } from '@provenant/verifier';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
-import { readText } from './verify.ts';
+import { readText } from '../verify-options.ts';
 
 /** Policy files larger than this are not policies (as `verify` reads them). */
 const MAX_POLICY_BYTES = 1024 * 1024;

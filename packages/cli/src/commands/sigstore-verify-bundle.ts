@@ -4,7 +4,7 @@ import { createTrust, verifySigstore } from '@provenant/verifier';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
 import { type IdentityFlags, identityFromFlags } from './sigstore-identity.ts';
-import { readText, readTrustedRoots } from './verify.ts';
+import { readText, readTrustedRoots } from '../verify-options.ts';
 
 interface VerifyBundleFlags extends IdentityFlags {
   bundle: string;

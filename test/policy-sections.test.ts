@@ -119,3 +119,30 @@ describe('policy sections through the CLI', () => {
     assert.equal(r.status, 0, r.stdout);
   });
 });
+
+describe('publicKeys in the policy file are trusted signers', () => {
+  it('a key named by path (relative to the policy) or inline is trust enough; none is NO_TRUST_CONSTRAINT', async () => {
+    const byPath = join(dir, 'keys-by-path.yaml');
+    await writeFile(byPath, 'apiVersion: provenant.dev/v1\nkind: Policy\npublicKeys: [k.pub]\n');
+    const ok = await runCliInProcess(['verify', DIGEST, '--bundle', provenance, '--policy', byPath]);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+
+    const inline = join(dir, 'keys-inline.yaml');
+    const pem = await readFile(pub, 'utf8');
+    await writeFile(inline, `apiVersion: provenant.dev/v1\nkind: Policy\npublicKeys:\n  - |\n${pem.trim().split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    assert.equal((await runCliInProcess(['verify', DIGEST, '--bundle', provenance, '--policy', inline])).status, 0);
+
+    await runCliInProcess(['keygen', '--out', join(dir, 'other')]);
+    const wrong = join(dir, 'keys-wrong.yaml');
+    await writeFile(wrong, 'apiVersion: provenant.dev/v1\nkind: Policy\npublicKeys: [other.pub]\n');
+    const refused = await runCliInProcess(['verify', DIGEST, '--bundle', provenance, '--policy', wrong]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stdout, /KEY_UNTRUSTED/);
+
+    const none = join(dir, 'no-keys.yaml');
+    await writeFile(none, 'apiVersion: provenant.dev/v1\nkind: Policy\nmaxAge: 36500d\n');
+    const untrusted = await runCliInProcess(['verify', DIGEST, '--bundle', provenance, '--policy', none]);
+    assert.equal(untrusted.status, 1);
+    assert.match(untrusted.stdout, /NO_TRUST_CONSTRAINT/);
+  });
+});

@@ -75,8 +75,9 @@ export async function trustPolicyFromFlags(flags: TrustPolicyFlags, extraRoots: 
   }
   const identity = identityFromFlags(flags);
   if (identity !== undefined) policy.identities = [identity];
-  applySlsaVerifierFlags(policy, flags, flags.key.length > 0 || (policy.identities?.length ?? 0) > 0);
-  const keys = await Promise.all(flags.key.map((path) => readText(path, 'key')));
+  const policyKeys = await policyPublicKeys(policy, flags.policy);
+  applySlsaVerifierFlags(policy, flags, flags.key.length > 0 || policyKeys.length > 0 || (policy.identities?.length ?? 0) > 0);
+  const keys = [...(await Promise.all(flags.key.map((path) => readText(path, 'key')))), ...policyKeys];
   const trustedRoots = [...(await readTrustedRoots(flags.trustedRoot)), ...extraRoots];
   // The public-good root is the default only when someone is trusted keyless: a root alone trusts no one.
   const keyless = (policy.identities?.length ?? 0) > 0 || policy.githubBuilder !== undefined;
@@ -104,6 +105,15 @@ export async function readText(path: string, what: string, maxBytes = 1024 * 102
   });
   if (data.length > maxBytes) throw new ProvenantError('FILE_TOO_LARGE', `${what} ${path} is over ${maxBytes} bytes`);
   return data.toString('utf8');
+}
+
+/** The policy file's `publicKeys`: inline PEM as it is, anything else a path relative to the policy file. */
+async function policyPublicKeys(policy: Policy, policyPath: string | undefined): Promise<string[]> {
+  return Promise.all(
+    (policy.publicKeys ?? []).map((entry) =>
+      entry.includes('-----BEGIN') ? entry : readText(policyPath === undefined ? entry : resolve(dirname(policyPath), entry), 'policy key'),
+    ),
+  );
 }
 
 /** Policy files larger than this are not policies. */

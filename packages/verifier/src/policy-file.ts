@@ -141,6 +141,11 @@ export const PolicyFileSchema = z
       .union([z.string().regex(DURATION_PATTERN, { error: DURATION_HINT }), z.number().int({ error: DURATION_HINT }).positive({ error: DURATION_HINT }).max(315_360_000_000, { error: DURATION_HINT })], { error: DURATION_HINT })
       .meta({ description: 'Oldest acceptable build, from its finish (else start) time: 30d, 12h, 90m, 3600s, or seconds.' })
       .optional(),
+    publicKeys: z
+      .array(Text('An SPKI PEM public key, inline or as a path relative to the policy file.'))
+      .min(1, { error: 'expected at least one key (omit the field to leave it unconstrained)' })
+      .meta({ description: 'Trusted signers with a key: each an SPKI PEM public key (inline text) or the path of one, relative to the policy file. Trust material: the CLI adds them to --key; library callers pass them to createTrust.' })
+      .optional(),
     identities: z
       .array(IdentitySchema)
       .min(1, { error: 'expected at least one identity (omit the field to leave it unconstrained)' })

@@ -60,6 +60,12 @@ export interface Policy {
    */
   maxAge?: string | number;
   /**
+   * Trusted signers with a key, as the policy file lists them: SPKI PEM text or a path relative to
+   * the policy file. This is trust material, not a check: `verifyAttestation` reads keys only from
+   * its `trust` argument, so a caller passes these to createTrust (the CLI does, with --key).
+   */
+  publicKeys?: string[];
+  /**
    * Who may sign keyless: the signing certificate must match one of these (and one of the trust
    * material's identities, if it has any). A usable identity counts as a trust constraint.
    */

@@ -30,9 +30,14 @@ export function generateKeyPair(type: KeyType = 'ecdsa-p256', passphrase?: strin
   };
 }
 
+/** The label of the first PEM block in `text` (`PUBLIC KEY`, `ENCRYPTED PRIVATE KEY`, ...). */
+function pemLabel(text: string): string | undefined {
+  return /^-----BEGIN ([A-Z0-9 ]+)-----/m.exec(text)?.[1];
+}
+
 /** Loads a PEM private key; an encrypted one needs its passphrase. */
 export function loadPrivateKey(pem: string, passphrase?: string): KeyObject {
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem) && !passphrase) {
+  if (pemLabel(pem) === 'ENCRYPTED PRIVATE KEY' && !passphrase) {
     throw new ProvenantError('KEY_PASSPHRASE_REQUIRED', 'the private key is encrypted: set its passphrase in the environment variable named by --key-passphrase-env (default PROVENANT_KEY_PASSPHRASE)');
   }
   try {
@@ -48,7 +53,7 @@ export function loadPrivateKey(pem: string, passphrase?: string): KeyObject {
 
 /** Loads a PEM public key (SPKI) — or the public half of a PEM private key given by mistake is refused. */
 export function loadPublicKey(pem: string): KeyObject {
-  if (/PRIVATE KEY-----/.test(pem)) {
+  if (pemLabel(pem)?.endsWith('PRIVATE KEY')) {
     throw new ProvenantError('KEY_INVALID', 'expected a public key but got a private key: pass the .pub file');
   }
   try {

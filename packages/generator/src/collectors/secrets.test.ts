@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { isSensitiveName, looksLikeSecret } from './secrets.ts';
+
+const TEST_RSA = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+/** A PEM armour line, built so no key header appears literally in the source. */
+function armour(label: string): string {
+  return `-----BEGIN ${label}-----`;
+}
 
 /*
  * Token-shaped fixtures are generated from a seeded PRNG rather than written out, so the test file
@@ -138,11 +146,13 @@ describe('looksLikeSecret: known formats', () => {
     ['GitLab CI job token', `glcbt-${randomString(BASE64URL, 40, 18)}`],
     ['Stripe secret key', `sk_live_${b62(24, 19)}`],
     ['JWT', `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm8vcjpyZWY6cmVmcy9oZWFkcy9tYWluIn0.${randomString(BASE64URL, 43, 20)}`],
-    ['RSA private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----'],
-    ['PKCS#8 private key', '-----BEGIN PRIVATE KEY-----\nMIIE...'],
-    ['encrypted private key', '-----BEGIN ENCRYPTED PRIVATE KEY-----'],
-    ['OpenSSH private key', '-----BEGIN OPENSSH PRIVATE KEY-----'],
-    ['PGP private key block', '-----BEGIN PGP PRIVATE KEY BLOCK-----'],
+    // Keys generated at run time: no key material lives in the repository.
+    ['RSA private key (PKCS#1)', TEST_RSA.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()],
+    ['PKCS#8 private key', TEST_RSA.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()],
+    ['encrypted private key', TEST_RSA.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'p' }).toString()],
+    // node:crypto writes neither format: the armour line alone is what the detector keys on.
+    ['OpenSSH private key', armour('OPENSSH PRIVATE KEY')],
+    ['PGP private key block', armour('PGP PRIVATE KEY BLOCK')],
   ];
   for (const [label, value] of positives) {
     test(`${label} is a secret`, () => assert.equal(looksLikeSecret(value), true));

@@ -1,12 +1,10 @@
 import { githubActionsToken, isProvenantError, requestGitHubIdToken } from '@provenant/core';
-import { parseWorkflowRef } from '../collectors/github-actions.ts';
+import { PLATFORM_ID_VARIABLES as ID_VARIABLES, RUNNER_BUILDER, parseWorkflowRef } from '../collectors/github-actions.ts';
 import type { CiFactKey } from './ci-fact-keys.ts';
 import { type ClaimFact, PROVENANT_AUDIENCE, type PlatformProfile, claimString, putSources } from './platform-profile.ts';
 
 const GITHUB_DOTCOM = 'https://github.com';
 const GITHUB_DOTCOM_ISSUER = 'https://token.actions.githubusercontent.com';
-/** As in collectors/github-actions.ts: builder ids name the runner software, always under github.com. */
-const RUNNER_BUILDER = 'https://github.com/actions/runner';
 
 /** platformIds key -> the claim that states it (GitHub's token carries the same identifiers as the variables). */
 const ID_CLAIMS: Record<string, string> = {
@@ -21,17 +19,6 @@ const ID_CLAIMS: Record<string, string> = {
   job_workflow_ref: 'job_workflow_ref',
 };
 
-/** platformIds key -> variable, as the collector reads them. */
-const ID_VARIABLES: Record<string, string> = {
-  actor_id: 'GITHUB_ACTOR_ID',
-  job: 'GITHUB_JOB',
-  repository_id: 'GITHUB_REPOSITORY_ID',
-  repository_owner_id: 'GITHUB_REPOSITORY_OWNER_ID',
-  run_attempt: 'GITHUB_RUN_ATTEMPT',
-  run_id: 'GITHUB_RUN_ID',
-  run_number: 'GITHUB_RUN_NUMBER',
-  workflow: 'GITHUB_WORKFLOW',
-};
 
 function serverOf(env: Readonly<Record<string, string | undefined>>): string | undefined {
   const server = env['GITHUB_SERVER_URL'];

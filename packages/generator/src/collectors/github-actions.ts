@@ -9,10 +9,10 @@ const PLATFORM = 'GitHub Actions';
  * always under https://github.com, also on GitHub Enterprise Server, since they name the runner
  * software rather than the server.
  */
-const RUNNER_BUILDER = 'https://github.com/actions/runner';
+export const RUNNER_BUILDER = 'https://github.com/actions/runner';
 
 /** Identifier key -> default variable. Ids only: no actor login, no paths. */
-const PLATFORM_ID_VARIABLES: Record<string, string> = {
+export const PLATFORM_ID_VARIABLES: Record<string, string> = {
   actor_id: 'GITHUB_ACTOR_ID',
   job: 'GITHUB_JOB',
   repository_id: 'GITHUB_REPOSITORY_ID',

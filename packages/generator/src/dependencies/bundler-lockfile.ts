@@ -1,6 +1,6 @@
 import { PackageURL } from 'packageurl-js';
 import type { ResolvedPackage, SourceKind } from './model.ts';
-import { lockfileInvalid } from './npm-lockfile-model.ts';
+import { lockfileInvalid } from './lockfile-json.ts';
 
 const GIT_COMMIT = /^[0-9a-f]{40}$/;
 const SOURCE_SECTIONS = new Set(['GEM', 'GIT', 'PATH', 'PLUGIN SOURCE']);

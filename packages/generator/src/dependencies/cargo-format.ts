@@ -1,7 +1,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { type CargoManifestHints, parseCargoLockfile } from './cargo-lockfile.ts';
 import type { LockfileFormat } from './lockfile-format.ts';
-import { isJsonObject } from './npm-lockfile-model.ts';
+import { isJsonObject } from './lockfile-json.ts';
 
 /**
  * Cargo's Cargo.lock. The lockfile itself records which crates the workspace members depend on,

@@ -1,7 +1,7 @@
 import { PackageURL } from 'packageurl-js';
 import { parse as parseToml } from 'smol-toml';
 import type { DependencyScope, ResolvedPackage, SourceKind } from './model.ts';
-import { isJsonObject, jsonType, lockfileInvalid } from './npm-lockfile-model.ts';
+import { isJsonObject, jsonType, lockfileInvalid } from './lockfile-json.ts';
 
 /** The index URLs cargo writes for crates.io (git index before 1.70, sparse index after). */
 const CRATES_IO_SOURCES = new Set(['registry+https://github.com/rust-lang/crates.io-index', 'sparse+https://index.crates.io/']);

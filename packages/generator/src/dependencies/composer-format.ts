@@ -1,6 +1,6 @@
 import type { LockfileFormat } from './lockfile-format.ts';
 import { parseComposerLock } from './composer-lockfile.ts';
-import { isJsonObject } from './npm-lockfile-model.ts';
+import { isJsonObject } from './lockfile-json.ts';
 
 /**
  * Composer's composer.lock. composer.json beside it names the direct dependencies (`require`,

@@ -1,6 +1,6 @@
 import { PackageURL } from 'packageurl-js';
 import type { DependencyScope, ResolvedPackage, SourceKind } from './model.ts';
-import { isJsonObject, jsonType, lockfileInvalid } from './npm-lockfile-model.ts';
+import { isJsonObject, jsonType, lockfileInvalid, parseJsonLockfile } from './lockfile-json.ts';
 
 const SHA1_HEX = /^[0-9a-f]{40}$/;
 
@@ -25,13 +25,7 @@ export function parseComposerLock(
   source: string,
   declared: ReadonlySet<string> | undefined,
 ): { packages: ResolvedPackage[]; roots: string[] } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    throw lockfileInvalid(source, `not valid JSON (${(error as Error).message})`);
-  }
-  if (!isJsonObject(data)) throw lockfileInvalid(source, `expected a JSON object, got ${jsonType(data)}`);
+  const data = parseJsonLockfile(text, source);
   const entries = [...readSection(data, 'packages', 'prod', source), ...readSection(data, 'packages-dev', 'dev', source)];
   const providers = new Map<string, ComposerEntry[]>();
   const add = (name: string, e: ComposerEntry) => {

@@ -3,7 +3,7 @@ import { type GoMod, compareGoVersions, isLocalReplacement, listsWholeBuildList,
 import { type GoSumEntry, parseGoSum } from './go-sum.ts';
 import type { LockfileFormat } from './lockfile-format.ts';
 import type { ResolvedPackage } from './model.ts';
-import { lockfileInvalid } from './npm-lockfile-model.ts';
+import { lockfileInvalid } from './lockfile-json.ts';
 
 /** The module proxy the go command uses by default; its zip URLs are derivable. */
 export const GO_PROXY = 'https://proxy.golang.org';

@@ -1,4 +1,4 @@
-import { lockfileInvalid } from './npm-lockfile-model.ts';
+import { lockfileInvalid } from './lockfile-json.ts';
 
 /** One `require` line of go.mod. */
 export interface GoRequire {

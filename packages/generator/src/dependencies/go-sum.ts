@@ -1,4 +1,4 @@
-import { lockfileInvalid } from './npm-lockfile-model.ts';
+import { lockfileInvalid } from './lockfile-json.ts';
 
 /** What go.sum records for one module@version. */
 export interface GoSumEntry {

@@ -1,4 +1,4 @@
-import { ProvenantError } from '@provenant/core';
+import { isJsonObject, jsonType, lockfileInvalid } from './lockfile-json.ts';
 
 export type { DependencyFacts, DependencyScope, ResolvedPackage, SourceKind } from './model.ts';
 import type { DependencyScope } from './model.ts';
@@ -39,23 +39,6 @@ export interface LockTree {
  * hostile lockfile (a v1 tree nested thousands deep) from making us build quadratic strings.
  */
 export const MAX_LOCATION_LENGTH = 4096;
-
-/** The one error of the lockfile readers: `<source>: <what is wrong>`. */
-export function lockfileInvalid(source: string, what: string): ProvenantError {
-  return new ProvenantError('LOCKFILE_INVALID', `${source}: ${what}`);
-}
-
-/** A JSON object (not an array, not null). */
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Describes a JSON value's type for error messages without echoing (possibly huge) content. */
-export function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
 
 /**
  * The scope of one install location from npm's flags. npm documents `dev` as "strictly part of

@@ -1,18 +1,6 @@
 import { posix } from 'node:path';
-import {
-  DEPENDENCY_FIELDS,
-  INSTALLED_DEPENDENCY_FIELDS,
-  type LockNode,
-  type LockTree,
-  MAX_LOCATION_LENGTH,
-  isJsonObject,
-  jsonType,
-  lockfileInvalid,
-  readFlag,
-  readNameMap,
-  readString,
-  scopeFromFlags,
-} from './npm-lockfile-model.ts';
+import { DEPENDENCY_FIELDS, INSTALLED_DEPENDENCY_FIELDS, type LockNode, type LockTree, MAX_LOCATION_LENGTH, readFlag, readNameMap, readString, scopeFromFlags } from './npm-lockfile-model.ts';
+import { isJsonObject, jsonType, lockfileInvalid } from './lockfile-json.ts';
 
 /**
  * Reads the flat `packages` section of a lockfileVersion 2 or 3 file (v2 also carries the v1

@@ -1,6 +1,7 @@
 import { integrityToDigestSet } from '@provenant/core';
 import { PackageURL } from 'packageurl-js';
-import { type DependencyScope, type LockNode, type LockTree, type ResolvedPackage, lockfileInvalid } from './npm-lockfile-model.ts';
+import type { DependencyScope, LockNode, LockTree, ResolvedPackage } from './npm-lockfile-model.ts';
+import { lockfileInvalid } from './lockfile-json.ts';
 import { resolveLockTree } from './npm-lockfile-direct.ts';
 import { classifySource, registryTarballUrl } from './npm-lockfile-source.ts';
 

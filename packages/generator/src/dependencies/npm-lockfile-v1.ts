@@ -1,17 +1,5 @@
-import {
-  DEPENDENCY_FIELDS,
-  type LockNode,
-  type LockTree,
-  MAX_LOCATION_LENGTH,
-  isJsonObject,
-  jsonType,
-  lockfileInvalid,
-  readFlag,
-  readNameMap,
-  readString,
-  type Where,
-  scopeFromFlags,
-} from './npm-lockfile-model.ts';
+import { DEPENDENCY_FIELDS, type LockNode, type LockTree, MAX_LOCATION_LENGTH, readFlag, readNameMap, readString, type Where, scopeFromFlags } from './npm-lockfile-model.ts';
+import { isJsonObject, jsonType, lockfileInvalid } from './lockfile-json.ts';
 import { linkTarget } from './npm-lockfile-packages.ts';
 import { isGitSpec, parseSemver, versionFromTarball } from './npm-lockfile-source.ts';
 

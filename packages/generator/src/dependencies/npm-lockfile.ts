@@ -1,4 +1,5 @@
-import { type LockTree, type ResolvedPackage, isJsonObject, jsonType, lockfileInvalid } from './npm-lockfile-model.ts';
+import type { LockTree, ResolvedPackage } from './npm-lockfile-model.ts';
+import { jsonType, lockfileInvalid, parseJsonLockfile } from './lockfile-json.ts';
 import { readPackagesSection } from './npm-lockfile-packages.ts';
 import { resolvePackages } from './npm-lockfile-resolve.ts';
 import { readDependenciesTree } from './npm-lockfile-v1.ts';
@@ -31,14 +32,7 @@ export function parseNpmLockfile(
   source = 'package-lock.json',
   options: { rootManifest?: unknown } = {},
 ): { lockfileVersion: number; packages: ResolvedPackage[]; roots: string[] } {
-  let data: unknown;
-  try {
-    // npm tolerates a byte-order mark; JSON.parse does not.
-    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    throw lockfileInvalid(source, `not valid JSON (${(error as Error).message})`);
-  }
-  if (!isJsonObject(data)) throw lockfileInvalid(source, `expected a JSON object, got ${jsonType(data)}`);
+  const data = parseJsonLockfile(text, source);
   const lockfileVersion = data['lockfileVersion'];
   let tree: LockTree;
   if (lockfileVersion === 1) tree = readDependenciesTree(data, source, options.rootManifest);

@@ -1,5 +1,5 @@
 import type { LockfileFormat } from './lockfile-format.ts';
-import { isJsonObject } from './npm-lockfile-model.ts';
+import { isJsonObject } from './lockfile-json.ts';
 import { parsePipfileLock } from './pipenv-lockfile.ts';
 import { normalizePythonName } from './python-names.ts';
 import { readTomlManifest } from './python-toml.ts';

@@ -1,5 +1,5 @@
 import type { DependencyScope, ResolvedPackage, SourceKind } from './model.ts';
-import { isJsonObject, jsonType, lockfileInvalid } from './npm-lockfile-model.ts';
+import { isJsonObject, jsonType, lockfileInvalid, parseJsonLockfile } from './lockfile-json.ts';
 import { pickDistributionDigest } from './python-digest.ts';
 import { normalizePythonName, pypiPurl, sortPythonPackages } from './python-names.ts';
 
@@ -18,13 +18,7 @@ export function parsePipfileLock(
   source: string,
   declared: ReadonlySet<string> | undefined,
 ): { lockfileVersion: number | undefined; packages: ResolvedPackage[]; roots: string[] } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    throw lockfileInvalid(source, `not valid JSON (${(error as Error).message})`);
-  }
-  if (!isJsonObject(data)) throw lockfileInvalid(source, `expected a JSON object, got ${jsonType(data)}`);
+  const data = parseJsonLockfile(text, source);
   const meta = isJsonObject(data['_meta']) ? data['_meta'] : {};
   const spec = meta['pipfile-spec'];
   const byName = new Map<string, ResolvedPackage>();

@@ -2,7 +2,7 @@ import { integrityToDigestSet } from '@provenant/core';
 import { parse as parseYaml } from 'yaml';
 import type { DependencyScope, ResolvedPackage, SourceKind } from './model.ts';
 import { type GraphEdge, type GraphNode, type PackageGraph, packagesOfGraph } from './npm-lockfile-graph.ts';
-import { lockfileInvalid } from './npm-lockfile-model.ts';
+import { lockfileInvalid } from './lockfile-json.ts';
 import { npmPurl } from './npm-lockfile-resolve.ts';
 import { classifySource, registryTarballUrl } from './npm-lockfile-source.ts';
 import { type PnpmMajor, nameVersionOfKey, refToKey, withoutPeers } from './pnpm-lockfile-path.ts';

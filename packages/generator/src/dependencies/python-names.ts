@@ -1,6 +1,6 @@
 import { PackageURL } from 'packageurl-js';
 import type { ResolvedPackage } from './model.ts';
-import { lockfileInvalid } from './npm-lockfile-model.ts';
+import { lockfileInvalid } from './lockfile-json.ts';
 
 /** A project name normalised per PEP 503: runs of `-`, `_` and `.` become one `-`, lower case. */
 export function normalizePythonName(name: string): string {

@@ -1,4 +1,4 @@
-import { isJsonObject } from './npm-lockfile-model.ts';
+import { isJsonObject } from './lockfile-json.ts';
 import { normalizePythonName, requirementName } from './python-names.ts';
 
 /** The project's own dependency names (normalised), by where pyproject.toml declares them. */

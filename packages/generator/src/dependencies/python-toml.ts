@@ -1,5 +1,5 @@
 import { parse } from 'smol-toml';
-import { lockfileInvalid } from './npm-lockfile-model.ts';
+import { lockfileInvalid } from './lockfile-json.ts';
 
 /** Parses a TOML lockfile, turning any parse error into LOCKFILE_INVALID (first line of the message only). */
 export function readTomlLockfile(text: string, source: string): Record<string, unknown> {

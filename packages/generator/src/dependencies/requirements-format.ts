@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { LockfileFormat, LockfileInput } from './lockfile-format.ts';
 import type { ResolvedPackage, SourceKind } from './model.ts';
-import { lockfileInvalid } from './npm-lockfile-model.ts';
+import { lockfileInvalid } from './lockfile-json.ts';
 import { pickDistributionDigest } from './python-digest.ts';
 import { normalizePythonName, pypiPurl, sortPythonPackages } from './python-names.ts';
 import { type RequirementLine, type RequirementsFile, parseRequirementsFile } from './requirements-parse.ts';

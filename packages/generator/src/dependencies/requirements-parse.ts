@@ -1,4 +1,4 @@
-import { lockfileInvalid } from './npm-lockfile-model.ts';
+import { lockfileInvalid } from './lockfile-json.ts';
 import { normalizePythonName } from './python-names.ts';
 
 /** One requirement line of a pip requirements file. */

@@ -1,5 +1,5 @@
 import type { DependencyScope, ResolvedPackage, SourceKind } from './model.ts';
-import { isJsonObject, jsonType, lockfileInvalid } from './npm-lockfile-model.ts';
+import { isJsonObject, jsonType, lockfileInvalid } from './lockfile-json.ts';
 import { parsePythonHash } from './python-digest.ts';
 import { normalizePythonName, pypiPurl, sortPythonPackages } from './python-names.ts';
 import { readTomlLockfile } from './python-toml.ts';

@@ -1,7 +1,7 @@
 import { parseSyml } from '@yarnpkg/parsers';
 import type { DependencyScope, ResolvedPackage, SourceKind } from './model.ts';
 import { type GraphEdge, type GraphNode, packagesOfGraph } from './npm-lockfile-graph.ts';
-import { isJsonObject, jsonType, lockfileInvalid } from './npm-lockfile-model.ts';
+import { isJsonObject, jsonType, lockfileInvalid } from './lockfile-json.ts';
 import { npmPurl } from './npm-lockfile-resolve.ts';
 import { registryTarballUrl } from './npm-lockfile-source.ts';
 import { splitDescriptor } from './yarn-classic.ts';

@@ -2,7 +2,7 @@ import { integrityToDigestSet } from '@provenant/core';
 import { parse as parseClassic } from '@yarnpkg/lockfile';
 import type { ResolvedPackage, SourceKind } from './model.ts';
 import { type GraphEdge, type GraphNode, packagesOfGraph } from './npm-lockfile-graph.ts';
-import { isJsonObject, jsonType, lockfileInvalid } from './npm-lockfile-model.ts';
+import { isJsonObject, jsonType, lockfileInvalid } from './lockfile-json.ts';
 import { npmPurl } from './npm-lockfile-resolve.ts';
 import { classifySource, isGitUrl, registryTarballUrl } from './npm-lockfile-source.ts';
 import { declaredDependencies } from './yarn-manifests.ts';

@@ -1,5 +1,5 @@
 import type { DependencyScope } from './model.ts';
-import { isJsonObject } from './npm-lockfile-model.ts';
+import { isJsonObject } from './lockfile-json.ts';
 
 // A package.json's dependency fields, by the scope they give. Peers are left out: yarn installs
 // none of its own accord, so a project's peer names nothing that it brought in.

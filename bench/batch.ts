@@ -7,7 +7,7 @@ import { createTrust, resolveBatchTargets, verifyBatch } from '@provenant/verifi
 import { bundleFromJSON } from '@sigstore/bundle';
 import { PublicKeyDetails, type TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
-import { type Row, median, printTable } from './harness.ts';
+import { type Row, printTable, timeAsync } from './harness.ts';
 
 interface Ctx {
   work: string;
@@ -54,9 +54,9 @@ export async function benchBatch({ work }: Ctx): Promise<void> {
   };
 
   const runs = 5;
-  const single = await wall(() => ours(1), runs);
-  const parallel = await wall(() => ours(), runs);
-  const baseline = await wall(theirs, runs);
+  const single = await timeAsync(() => ours(1), runs);
+  const parallel = await timeAsync(() => ours(), runs);
+  const baseline = await timeAsync(theirs, runs);
   const rows: Row[] = [
     {
       name: `batch verify ${count} attestations (wall, ${deps} deps each)`,
@@ -73,18 +73,6 @@ export async function benchBatch({ work }: Ctx): Promise<void> {
     },
   ];
   printTable('batch', rows);
-}
-
-/** Wall time of an async function in ms, median over `runs` runs after one warm-up (each run starts its own workers). */
-async function wall(fn: () => Promise<unknown>, runs: number): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return median(times);
 }
 
 /** `count` artifacts in dir/dist and one key-signed bundle each in dir/att, shaped like provenant's own provenance. */

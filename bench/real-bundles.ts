@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { type LoadedAttestation, SUBJECT_ALGORITHMS, digestBytes } from '@provenant/core';
 import {
   type ArtifactDigests,
+  DEFAULT_PREDICATE_TYPES,
   type IdentityPolicy,
   type Policy,
   type TrustMaterial,
@@ -19,27 +20,9 @@ import {
 import { type Bundle, bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { type VerificationPolicy, Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
+import type { RealBundleCase } from '../test/support/real-bundles.ts';
 import { type Row, printTable } from './harness.ts';
 
-/** The fields of a real-bundles manifest case this benchmark reads (see ../shared/corpus/README.md). */
-interface RealCase {
-  id: string;
-  bundle: string;
-  artifact?: string;
-  digest?: string;
-  identity: string | null;
-  identityRegex?: string | null;
-  issuer: string | null;
-  key?: string;
-  trustedRoot: string;
-  expect: 'pass' | 'fail';
-  sigstoreJs?: string;
-  expectedPolicy?: Record<string, string>;
-  minBundleVersion?: string;
-  verifierOptions?: { tlogThreshold: number; ctlogThreshold: number; timestampThreshold: number };
-  cert?: { san?: string; issuer?: string };
-  slsa?: { predicateType?: string; subjects?: { digest: Record<string, string> }[] };
-}
 
 /** One case, parsed once, ready for both verifiers. */
 interface Prepared {
@@ -54,7 +37,6 @@ interface Prepared {
   sigstorePolicy: VerificationPolicy;
 }
 
-const SLSA_PREDICATES = ['https://slsa.dev/provenance/v1', 'https://slsa.dev/provenance/v0.2'];
 const PUBLIC_GOOD_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 
 /**
@@ -70,7 +52,7 @@ export async function benchRealBundles({ root = join(import.meta.dirname, '..') 
     console.log(`\n## real bundles\nskipped: no corpus at ${dir}`);
     return;
   }
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { cases: RealCase[] };
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { cases: RealBundleCase[] };
   const candidates = manifest.cases.filter((c) => c.expect === 'pass' && c.sigstoreJs === 'pass' && c.key === undefined);
   const verifiers = new Map<string, Verifier>();
   const trusts = new Map<string, TrustMaterial>();
@@ -130,7 +112,7 @@ export async function benchRealBundles({ root = join(import.meta.dirname, '..') 
   if (skipped.length > 0) console.log(`not timed (not verified by both): ${skipped.join('; ')}`);
 }
 
-function prepare(dir: string, c: RealCase, verifiers: Map<string, Verifier>, trusts: Map<string, TrustMaterial>): Prepared {
+function prepare(dir: string, c: RealBundleCase, verifiers: Map<string, Verifier>, trusts: Map<string, TrustMaterial>): Prepared {
   const text = readFileSync(join(dir, c.bundle), 'utf8');
   const [attestation] = parseAttestationText(text, c.bundle);
   if (attestation === undefined) throw new Error(`${c.id}: no attestation in ${c.bundle}`);
@@ -151,7 +133,7 @@ function prepare(dir: string, c: RealCase, verifiers: Map<string, Verifier>, tru
     verifiers.set(verifierKey, verifier);
   }
   const policy: Policy = {};
-  if (c.slsa?.predicateType && !SLSA_PREDICATES.includes(c.slsa.predicateType)) policy.predicateTypes = [c.slsa.predicateType];
+  if (c.slsa?.predicateType && !DEFAULT_PREDICATE_TYPES.includes(c.slsa.predicateType)) policy.predicateTypes = [c.slsa.predicateType];
   if (c.minBundleVersion) policy.minBundleVersion = c.minBundleVersion;
   const san = c.cert?.san ?? c.identity ?? undefined;
   const issuer = c.issuer ?? c.cert?.issuer;
@@ -164,7 +146,7 @@ function prepare(dir: string, c: RealCase, verifiers: Map<string, Verifier>, tru
 }
 
 /** The identity the conformance test trusts for this case (test/conformance.test.ts trustArguments). */
-function identityOf(c: RealCase): IdentityPolicy {
+function identityOf(c: RealBundleCase): IdentityPolicy {
   const identity: IdentityPolicy = {};
   if (c.identityRegex) identity.subjectAlternativeNameRegexp = c.identityRegex.replace(/^\^/, '') + (c.identityRegex.endsWith('$') ? '' : '.*');
   else identity.subjectAlternativeName = (c.identity ?? c.cert?.san)!;
@@ -176,7 +158,7 @@ function identityOf(c: RealCase): IdentityPolicy {
 }
 
 /** The artifact's digests, else its digest, a subject's, or (as the conformance test) the DSSE payload's. */
-function digestsOf(c: RealCase, dir: string, bundleText: string, artifact: Buffer | undefined): ArtifactDigests {
+function digestsOf(c: RealBundleCase, dir: string, bundleText: string, artifact: Buffer | undefined): ArtifactDigests {
   if (artifact) return digestBytes(artifact, [...SUBJECT_ALGORITHMS]);
   const ref = c.digest ?? subjectDigest(c);
   if (ref) {
@@ -188,7 +170,7 @@ function digestsOf(c: RealCase, dir: string, bundleText: string, artifact: Buffe
   return digestBytes(Buffer.from(payload, 'base64'), ['sha256']);
 }
 
-function subjectDigest(c: RealCase): string | undefined {
+function subjectDigest(c: RealBundleCase): string | undefined {
   const digest = c.slsa?.subjects?.[0]?.digest;
   const alg = digest && ['sha256', 'sha384', 'sha512'].find((a) => digest[a] !== undefined);
   return digest && alg ? `${alg}:${digest[alg]}` : undefined;

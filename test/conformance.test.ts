@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, test } from 'node:test';
-import { loadTrustedRoot, parseTrustedRootText } from '@provenant/verifier';
+import { DEFAULT_PREDICATE_TYPES, loadTrustedRoot, parseTrustedRootText } from '@provenant/verifier';
 import { type CliResult, runCliInProcess } from './support/cli.ts';
+import type { RealBundleCase } from './support/real-bundles.ts';
 
 const corpus = join(import.meta.dirname, '..', '..', 'shared', 'corpus');
 
@@ -24,26 +25,7 @@ interface ConformanceCase {
   expect: 'pass' | 'fail';
 }
 
-interface RealCase {
-  id: string;
-  bundle: string;
-  artifact?: string;
-  digest?: string;
-  identity: string | null;
-  identityRegex?: string | null;
-  issuer: string | null;
-  key?: string;
-  trustedRoot: string;
-  expect: 'pass' | 'fail';
-  expectLayer?: 'parse' | 'policy' | 'subject';
-  expectedPolicy?: Record<string, string>;
-  minBundleVersion?: string;
-  verifierOptions?: { tlogThreshold: number; ctlogThreshold: number; timestampThreshold: number };
-  cert?: { san?: string; issuer?: string };
-  slsa?: { predicateType?: string; subjects?: { digest: Record<string, string> }[] };
-}
 
-const SLSA_PREDICATES = ['https://slsa.dev/provenance/v1', 'https://slsa.dev/provenance/v0.2'];
 /** The Fulcio extensions the manifest's expectedPolicy names, and the flag that constrains each. */
 const EXTENSION_FLAGS: Record<string, string> = { sourceRepositoryURI: '--certificate-source-repository-uri' };
 
@@ -74,7 +56,7 @@ if (!existsSync(join(corpus, 'conformance', 'manifest.json'))) {
 
   describe('real bundles through `provenant verify`', () => {
     const dir = join(corpus, 'real-bundles');
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { cases: RealCase[] };
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { cases: RealBundleCase[] };
     it('has every case', () => assert.equal(manifest.cases.length, 40));
     for (const c of manifest.cases) {
       it(`${c.id} ${c.expect === 'pass' ? 'verifies' : `is rejected${c.expectLayer ? ` (${c.expectLayer})` : ''}`}`, async () => {
@@ -87,7 +69,7 @@ if (!existsSync(join(corpus, 'conformance', 'manifest.json'))) {
         const args = ['verify', artifactArgument(dir, c), '--bundle', join(dir, c.bundle)];
         if (rootPath) args.push('--trusted-root', rootPath);
         args.push(...trustArguments(dir, c));
-        if (c.slsa?.predicateType && !SLSA_PREDICATES.includes(c.slsa.predicateType)) args.push('--predicate-type', c.slsa.predicateType);
+        if (c.slsa?.predicateType && !DEFAULT_PREDICATE_TYPES.includes(c.slsa.predicateType)) args.push('--predicate-type', c.slsa.predicateType);
         if (c.minBundleVersion) args.push('--min-bundle-version', c.minBundleVersion);
         const r = await runCliInProcess(args);
         assertNoCrash(r);
@@ -105,7 +87,7 @@ if (!existsSync(join(corpus, 'conformance', 'manifest.json'))) {
  * regexp from a Go or JS test matches anywhere after its `^`; provenant's are anchored at both
  * ends, so an open end becomes `.*`.
  */
-function trustArguments(dir: string, c: RealCase): string[] {
+function trustArguments(dir: string, c: RealBundleCase): string[] {
   if (c.key) return ['--key', join(dir, c.key)];
   const args: string[] = [];
   const san = c.identity ?? c.cert?.san;
@@ -126,7 +108,7 @@ function trustArguments(dir: string, c: RealCase): string[] {
  * The artifact, else its digest, else the digest of a subject; a case with none (the upstream test
  * checked the signature only) uses what the bundle signed, as the manifest does for rfc8785-whl.
  */
-function artifactArgument(dir: string, c: RealCase): string {
+function artifactArgument(dir: string, c: RealBundleCase): string {
   if (c.artifact) return join(dir, c.artifact);
   if (c.digest) return c.digest;
   const subject = c.slsa?.subjects?.[0]?.digest;

@@ -1,4 +1,4 @@
-import { Enums } from '@cyclonedx/cyclonedx-library';
+import type { Enums } from '@cyclonedx/cyclonedx-library';
 
 /** A CycloneDX hash algorithm name (`SHA-512`, ...). */
 export type CycloneDxHashAlgorithm = (typeof Enums.HashAlgorithm)[keyof typeof Enums.HashAlgorithm];
@@ -9,15 +9,16 @@ export type CycloneDxHashAlgorithm = (typeof Enums.HashAlgorithm)[keyof typeof E
  * takes the first hash takes the best one. Other names (Go's `dirHash`, `gitCommit`) have no
  * CycloneDX algorithm.
  */
+// The enum's values are the spec's algorithm names, written out so the library loads only when a BOM is built.
 const ALGORITHMS: readonly (readonly [string, CycloneDxHashAlgorithm, number])[] = [
-  ['sha512', Enums.HashAlgorithm['SHA-512'], 128],
-  ['sha384', Enums.HashAlgorithm['SHA-384'], 96],
-  ['sha256', Enums.HashAlgorithm['SHA-256'], 64],
-  ['sha3-512', Enums.HashAlgorithm['SHA3-512'], 128],
-  ['sha3-384', Enums.HashAlgorithm['SHA3-384'], 96],
-  ['sha3-256', Enums.HashAlgorithm['SHA3-256'], 64],
-  ['sha1', Enums.HashAlgorithm['SHA-1'], 40],
-  ['md5', Enums.HashAlgorithm.MD5, 32],
+  ['sha512', 'SHA-512' as CycloneDxHashAlgorithm, 128],
+  ['sha384', 'SHA-384' as CycloneDxHashAlgorithm, 96],
+  ['sha256', 'SHA-256' as CycloneDxHashAlgorithm, 64],
+  ['sha3-512', 'SHA3-512' as CycloneDxHashAlgorithm, 128],
+  ['sha3-384', 'SHA3-384' as CycloneDxHashAlgorithm, 96],
+  ['sha3-256', 'SHA3-256' as CycloneDxHashAlgorithm, 64],
+  ['sha1', 'SHA-1' as CycloneDxHashAlgorithm, 40],
+  ['md5', 'MD5' as CycloneDxHashAlgorithm, 32],
 ];
 
 const HEX = /^[0-9a-f]+$/;

@@ -1,4 +1,6 @@
-import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+import { createRequire } from 'node:module';
+import type * as CycloneDx from '@cyclonedx/cyclonedx-library';
+import type { Enums, Models, Serialize } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
 import type { DependencyFacts, DependencyScope, ResolvedPackage } from '../dependencies/model.ts';
 import type { Subject } from '../subjects.ts';
@@ -34,13 +36,25 @@ export function subjectBomRef(name: string): string {
   return `subject:${name}`;
 }
 
+let library: typeof CycloneDx | undefined;
+
+/**
+ * @cyclonedx/cyclonedx-library, loaded on first use: only `attest --sbom` builds a BOM, and every
+ * other command would otherwise pay for loading it at start-up.
+ */
+function cyclonedx(): typeof CycloneDx {
+  if (library === undefined) library = createRequire(import.meta.url)('@cyclonedx/cyclonedx-library') as typeof CycloneDx;
+  return library;
+}
+
+// The enum's values (`required`, `optional`, `excluded`), written out for the same reason.
 const SCOPES: Record<DependencyScope, Enums.ComponentScope> = {
-  prod: Enums.ComponentScope.Required,
-  optional: Enums.ComponentScope.Optional,
+  prod: 'required' as Enums.ComponentScope,
+  optional: 'optional' as Enums.ComponentScope,
   // npm installs peers by default and the package that names a peer needs it at run time; only
   // `--omit=peer` leaves them out, and then the user is expected to provide them.
-  peer: Enums.ComponentScope.Required,
-  dev: Enums.ComponentScope.Excluded,
+  peer: 'required' as Enums.ComponentScope,
+  dev: 'excluded' as Enums.ComponentScope,
 };
 
 /**
@@ -61,6 +75,7 @@ const SCOPES: Record<DependencyScope, Enums.ComponentScope> = {
  * Pure: the serial number is derived from the content (see contentSerialNumber).
  */
 export function buildCycloneDxSbom(subjects: readonly Subject[], dependencyFacts: readonly DependencyFacts[], meta: SbomMeta): CycloneDxSbom {
+  const { Enums: E, Models: M, Serialize: S, Spec: Sp } = cyclonedx();
   const graph = mergePackages(dependencyFacts);
   const components = new Map<string, Models.Component>();
   for (const pkg of graph.packages) components.set(pkg.purl, packageComponent(pkg));
@@ -72,18 +87,18 @@ export function buildCycloneDxSbom(subjects: readonly Subject[], dependencyFacts
     for (const purl of pkg.dependencies ?? []) if (purl !== pkg.purl) addEdge(from, components.get(purl));
   }
 
-  const bom = new Models.Bom({
+  const bom = new M.Bom({
     version: 1,
-    metadata: new Models.Metadata({
+    metadata: new M.Metadata({
       timestamp: meta.timestamp,
-      tools: new Models.Tools({ components: new Models.ComponentRepository([new Models.Component(Enums.ComponentType.Application, 'provenant', { version: meta.toolVersion })]) }),
+      tools: new M.Tools({ components: new M.ComponentRepository([new M.Component(E.ComponentType.Application, 'provenant', { version: meta.toolVersion })]) }),
       component: root,
     }),
-    components: new Models.ComponentRepository(components.values()),
+    components: new M.ComponentRepository(components.values()),
   });
   // Repositories keep insertion order and nothing was inserted unsorted, so no `sortLists`: the
   // library sorts with localeCompare, whose order depends on the machine's locale.
-  const normalized = new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6).makeForBom().normalize(bom, { sortLists: false });
+  const normalized = new S.JSON.Normalize.Factory(Sp.Spec1dot6).makeForBom().normalize(bom, { sortLists: false });
   const known = new Set(graph.packages.filter((p) => p.dependencies !== undefined).map((p) => p.purl));
   if (graph.roots !== undefined) known.add(root.bomRef.toString());
   normalized.dependencies = (normalized.dependencies ?? []).filter((d) => known.has(d.ref));
@@ -96,23 +111,24 @@ export function buildCycloneDxSbom(subjects: readonly Subject[], dependencyFacts
 }
 
 function packageComponent(pkg: ResolvedPackage): Models.Component {
+  const { Enums: E, Models: M } = cyclonedx();
   const { group, name } = groupAndName(pkg);
   const { hashes, unmapped } = toCycloneDxHashes(pkg.digest);
-  const properties = new Models.PropertyRepository();
-  for (const [alg, value] of unmapped) properties.add(new Models.Property(`provenant:digest:${alg}`, value));
-  if (pkg.sourceKind !== 'registry') properties.add(new Models.Property('provenant:sourceKind', pkg.sourceKind));
-  const externalReferences = new Models.ExternalReferenceRepository();
+  const properties = new M.PropertyRepository();
+  for (const [alg, value] of unmapped) properties.add(new M.Property(`provenant:digest:${alg}`, value));
+  if (pkg.sourceKind !== 'registry') properties.add(new M.Property('provenant:sourceKind', pkg.sourceKind));
+  const externalReferences = new M.ExternalReferenceRepository();
   if (pkg.downloadLocation !== undefined) {
-    const type = pkg.sourceKind === 'git' ? Enums.ExternalReferenceType.VCS : Enums.ExternalReferenceType.Distribution;
-    externalReferences.add(new Models.ExternalReference(pkg.downloadLocation, type));
+    const type = pkg.sourceKind === 'git' ? E.ExternalReferenceType.VCS : E.ExternalReferenceType.Distribution;
+    externalReferences.add(new M.ExternalReference(pkg.downloadLocation, type));
   }
-  return new Models.Component(Enums.ComponentType.Library, name, {
+  return new M.Component(E.ComponentType.Library, name, {
     bomRef: pkg.purl,
     purl: pkg.purl,
     ...(group === undefined ? {} : { group }),
     ...(pkg.version === '' ? {} : { version: pkg.version }),
     scope: SCOPES[pkg.scope],
-    hashes: new Models.HashDictionary(hashes),
+    hashes: new M.HashDictionary(hashes),
     externalReferences,
     properties,
   });
@@ -130,14 +146,16 @@ function groupAndName(pkg: ResolvedPackage): { group?: string; name: string } {
 }
 
 function rootComponent(subjects: readonly Subject[], name: string): Models.Component {
+  const { Enums: E, Models: M } = cyclonedx();
   const files = [...subjects].sort((a, b) => compareCodeUnits(a.name, b.name)).map(subjectComponent);
   if (files.length === 1) return files[0]!;
-  return new Models.Component(Enums.ComponentType.Application, name, { bomRef: BUILD_BOM_REF, components: new Models.ComponentRepository(files) });
+  return new M.Component(E.ComponentType.Application, name, { bomRef: BUILD_BOM_REF, components: new M.ComponentRepository(files) });
 }
 
 function subjectComponent(subject: Subject): Models.Component {
+  const { Enums: E, Models: M } = cyclonedx();
   const { hashes } = toCycloneDxHashes(subject.digest);
-  return new Models.Component(Enums.ComponentType.File, subject.name, { bomRef: subjectBomRef(subject.name), hashes: new Models.HashDictionary(hashes) });
+  return new M.Component(E.ComponentType.File, subject.name, { bomRef: subjectBomRef(subject.name), hashes: new M.HashDictionary(hashes) });
 }
 
 function addEdge(from: Models.Component, to: Models.Component | undefined): void {

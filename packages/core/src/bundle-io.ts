@@ -15,6 +15,13 @@ export type LoadedAttestation =
   | { kind: 'bundle'; bundle: Bundle; mediaType: string }
   | { kind: 'envelope'; envelope: DecodedEnvelope };
 
+/**
+ * Sigstore bundle media types: v0.1–v0.3 and any later v0.x minor version, which is read as the
+ * latest known (v0.3), as sigstore-js does — minor versions stay compatible, and whatever cannot be
+ * verified still fails. Another major version (`version=1.0`, `99.9`) is refused.
+ */
+const BUNDLE_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(?:\.v0\.[1-9]\d*)?\+json(?:;version=0\.[1-9]\d*)?$/;
+
 /** Bundles larger than this are refused before parsing: real ones are a few kB to a few MB. */
 export const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
 
@@ -65,7 +72,7 @@ function toAttestation(value: unknown, where: string): LoadedAttestation {
   }
   const obj = value as Record<string, unknown>;
   if (typeof obj.mediaType === 'string') {
-    if (!/^application\/vnd\.dev\.sigstore\.bundle(\.v0\.3)?\+json(;version=0\.[123])?$/.test(obj.mediaType)) {
+    if (!BUNDLE_MEDIA_TYPE.test(obj.mediaType)) {
       throw new ProvenantError('BUNDLE_MALFORMED', `${where}: unsupported bundle mediaType ${JSON.stringify(obj.mediaType).slice(0, 100)}`);
     }
     try {

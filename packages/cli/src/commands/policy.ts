@@ -35,6 +35,8 @@ export async function runLint(file: string, flags: { strict?: boolean; json?: bo
   const failed = errors > 0 || (flags.strict === true && problems.length > 0);
   if (flags.json) io.stdout(`${JSON.stringify({ ok: !failed, file, problems }, null, 2)}\n`);
   else io.stdout(render(file, problems, errors));
+  // The report is on stdout; the verdict is the usual one coded line on stderr.
+  if (failed) io.stderr(`provenant: POLICY_INVALID: ${file}: ${errors} error(s), ${problems.length - errors} warning(s)${errors === 0 ? ' (--strict)' : ''}\n`);
   return failed ? EXIT.BAD_INPUT : EXIT.OK;
 }
 

@@ -3,6 +3,7 @@ import { addIdentityOptions } from './commands/sigstore-identity-flags.ts';
 import { EXIT } from './exit-codes.ts';
 import { type Io, errorLine, processIo } from './output.ts';
 import { VERSION } from './version.ts';
+import { addRegistryOptions } from './registry-options.ts';
 import { addTrustPolicyOptions } from './verify-options.ts';
 
 /** Options shared by `generate` and `attest`: what to record. */
@@ -83,11 +84,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--out <file>', 'write the statement here instead of stdout')
     .action(action(() => import('./commands/generate.ts')));
 
-  addSigningOptions(addCollectOptions(program.command('attest').description('collect what the build was, sign it (with a key, or keyless) and write a Sigstore bundle')))
+  addRegistryOptions(addSigningOptions(addCollectOptions(program.command('attest').description('collect what the build was, sign it (with a key, or keyless) and write a Sigstore bundle'))))
     .requiredOption('--out <file>', 'where to write the bundle')
     .option('--statement-out <file>', 'also write the unsigned statement here')
     .option('--sbom', 'also write a signed CycloneDX 1.6 SBOM attestation of the dependencies')
     .option('--sbom-out <file>', 'where to write it (implies --sbom; default: --out with .sbom before .sigstore.json)')
+    .option('--subject-image <ref>', 'a container image: REGISTRY/REPO@sha256:<hex> as is, or :TAG resolved once to its manifest digest; repeatable', collect, [])
+    .option('--subject-image-platforms', 'for an image index, also attest each platform manifest it lists')
+    .option('--push', 'store the bundle(s) in the registry beside each --subject-image (OCI referrer; tag index fallback)')
     .action(action(() => import('./commands/attest.ts')));
 
   addSigningOptions(program.command('sign').description('sign an in-toto statement made elsewhere, byte for byte (with a key, or keyless)'))
@@ -95,13 +99,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .requiredOption('--out <file>', 'where to write the bundle')
     .action(action(() => import('./commands/sign.ts')));
 
-  addTrustPolicyOptions(
+  addRegistryOptions(addTrustPolicyOptions(
     program
       .command('verify')
       .description('verify an artifact against its attestation, trusted keys or keyless identities, and a policy; prints PASSED or FAILED')
-      .argument('<artifact>', 'artifact path, or sha256:<hex> / sha384:<hex> / sha512:<hex>; with --batch: a directory, a glob or a sha256sum manifest')
-      .option('--bundle <file>', 'Sigstore bundle, DSSE envelope or JSONL of them (required, except with --batch); repeatable: all their attestations are verified together', collect, []),
-  )
+      .argument('<artifact>', 'artifact path, or sha256:<hex> / sha384:<hex> / sha512:<hex>, or oci://REGISTRY/REPO[:TAG|@sha256:<hex>]; with --batch: a directory, a glob or a sha256sum manifest')
+      .option('--bundle <file>', 'Sigstore bundle, DSSE envelope or JSONL of them (required, except with --batch and oci://); repeatable: all their attestations are verified together', collect, []),
+  ))
     .option('--tuf-refresh', 'fetch the current Sigstore trusted root through TUF (network) instead of using the copy shipped offline')
       .option('--tuf-mirror <url>', 'TUF repository for --tuf-refresh (default https://tuf-repo-cdn.sigstore.dev)')
       .option('--tuf-root <file>', 'TUF root.json to start from, for a --tuf-mirror provenant ships none for')
@@ -126,6 +130,25 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .option('--vsa-level <level>', '--vsa: a level verifiedLevels must include, e.g. SLSA_BUILD_LEVEL_2 (higher levels of a track imply lower); repeatable', collect, [])
       .option('--vsa-dependency-level <level>', '--vsa: every dependency dependencyLevels counts must be at this level or higher')
       .action(action(() => import('./commands/verify.ts')));
+
+  addRegistryOptions(
+    addTrustPolicyOptions(
+      program
+        .command('verify-image')
+        .description("verify a container image against its attestations in the registry (referrers API, tag index, cosign's legacy .att): a tag is resolved once, the digest is verified")
+        .argument('<image>', '[oci://]REGISTRY/REPO[:TAG|@sha256:<hex>]')
+        .option('--bundle <file>', 'verify these attestations against the image digest instead of the registry\'s; repeatable', collect, [])
+        .option('--json', 'print the result object as JSON on stdout'),
+    ),
+  ).action(action(() => import('./commands/verify-image.ts')));
+
+  addRegistryOptions(
+    program
+      .command('attach')
+      .description('store Sigstore bundles made elsewhere (an SBOM, a VSA) in the registry beside an image; already stored ones are left as they are')
+      .argument('<image>', '[oci://]REGISTRY/REPO[:TAG|@sha256:<hex>]')
+      .requiredOption('--bundle <file>', 'Sigstore bundle to store; repeatable', collect, []),
+  ).action(action(() => import('./commands/attach.ts')));
 
   addTrustPolicyOptions(
     program

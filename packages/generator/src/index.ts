@@ -3,6 +3,7 @@ export { processContext } from './context.ts';
 export { type Subject, type SubjectSpec, resolveSubjects, parseChecksums, parseSubjectDigest } from './subjects.ts';
 export { PROVENANT_BUILD_TYPE } from './build-type.ts';
 export { type BuildFacts, type SourceFacts, buildStatement, sourceOf } from './provenance.ts';
+export { type ResolvedImageSubjects, resolveImageSubjects } from './image-subjects.ts';
 export { type GenerateOptions, type GeneratedProvenance, generateProvenance } from './generate.ts';
 export { type CiFacts, ciCollectors, detectCi } from './collectors/ci.ts';
 export { githubActionsCollector } from './collectors/github-actions.ts';

@@ -16,6 +16,12 @@ export interface SubjectSpec {
   digests?: readonly string[];
   /** Files in `sha256sum` format (`<hex>  <name>` or `<hex> *<name>`). */
   checksumFiles?: readonly string[];
+  /**
+   * Container images already pinned to digests (resolveImageSubjects): `registry/repository` and
+   * `sha256:<hex>`. An index and its platform manifests share a name, so these are kept per
+   * (name, digest) rather than merged by name.
+   */
+  images?: readonly { name: string; digest: string }[];
   /** Algorithms for files on disk; default sha256. npm tarballs (`.tgz`) always get sha512 as well, as npm records. */
   algorithms?: readonly SubjectAlgorithm[];
   /** Called while hashing with bytes done and bytes in total. */
@@ -71,8 +77,14 @@ export async function resolveSubjects(cwd: string, spec: SubjectSpec): Promise<S
     });
     for (const s of parseChecksums(text, path)) add(s, path);
   }
-  if (bySubjectName.size === 0) throw new ProvenantError('SUBJECT_INVALID', 'no subjects: give --subject, --subject-digest or --subject-checksums');
-  return [...bySubjectName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const images = new Map<string, Subject>();
+  for (const image of spec.images ?? []) {
+    const { algorithm, hex } = requireDigestRef(image.digest);
+    if (bySubjectName.has(image.name)) throw new ProvenantError('SUBJECT_INVALID', `subject ${image.name} is both an image and a file or digest subject`);
+    images.set(`${image.name}@${image.digest}`, { name: image.name, digest: { [algorithm]: hex } });
+  }
+  if (bySubjectName.size === 0 && images.size === 0) throw new ProvenantError('SUBJECT_INVALID', 'no subjects: give --subject, --subject-digest, --subject-checksums or --subject-image');
+  return [...bySubjectName.values(), ...images.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** `name@sha256:<hex>` -> subject. The name is split at the last `@`, so scoped names keep theirs. */

@@ -47,6 +47,8 @@ export const FINDING_CODES = [
   'EXTERNAL_PARAMETER_MISMATCH',
   'SUBJECT_SET_MISMATCH',
   'ATTESTATION_MISSING',
+  // OCI registries (docs/oci.md).
+  'REGISTRY_CONTENT_MISMATCH',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -35,7 +35,8 @@ export { type VerifyOptions, type VerifyResult, verifyAttestation } from './veri
 export { verifySigstoreBundle } from './verify-sigstore-bundle.ts';
 export { type AttestationSummary, inspectAttestation } from './inspect-attestation.ts';
 export type { SigningMaterial } from './signed-envelope.ts';
-export { type ArtifactInput, type AttestationInput, type SigstoreVerifyInput, type VerifyInput, verify, verifySigstore } from './verify.ts';
+export { type ArtifactInput, type AttestationInput, type SigstoreVerifyInput, type VerifyInput, type VerifyLoadedInput, verify, verifyLoaded, verifySigstore } from './verify.ts';
+export { type ImageAttestationResult, type ImageVerifyResult, type VerifyImageInput, verifyImage } from './image/verify-image.ts';
 export { loadAttestationFile, parseAttestationText } from './load-attestations.ts';
 export { type ProvenanceDiff, type ValueChange, diffProvenance } from './diff/diff-provenance.ts';
 export type { DependencyDiff, DiffPackage, DigestChange, VersionChange } from './diff/dependency-diff.ts';

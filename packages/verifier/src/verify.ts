@@ -47,14 +47,26 @@ export interface VerifyInput {
  * Throws ProvenantError only for unusable input (unreadable file, malformed bundle, bad digest).
  */
 export async function verify(input: VerifyInput): Promise<VerifyResult> {
+  const { attestations, artifact } = await readInput(input);
+  return verifyLoaded({ ...input, attestations, artifact }).result;
+}
+
+/** Input of verifyLoaded: attestations already read, the artifact as digests. */
+export type VerifyLoadedInput = Omit<VerifyInput, 'artifact' | 'bundle'> & { attestations: readonly LoadedAttestation[]; artifact: ArtifactDigests };
+
+/**
+ * verify's decision over attestations already in memory (an image's, read from a registry), with
+ * each attestation's own full result beside it so a report can say which one satisfied the policy.
+ */
+export function verifyLoaded(input: VerifyLoadedInput): { result: VerifyResult; each: VerifyResult[] } {
   const now = input.now ?? new Date();
   const options = input.advisories === undefined ? {} : { advisories: input.advisories };
-  const required = input.policy.requiredAttestations;
-  if (required === undefined) return verifyEach(input, (att, artifact) => verifyAttestation(att, artifact, input.trust, input.policy, now, options));
-  const { attestations, artifact } = await readInput(input);
+  const { attestations, artifact } = input;
   const full = attestations.map((att) => verifyAttestation(att, artifact, input.trust, input.policy, now, options));
+  const required = input.policy.requiredAttestations;
+  if (required === undefined) return { result: combine(full.map((r, i) => [i, r] as const)), each: full };
   const evidence = attestations.map((att, i) => (full[i]!.ok ? full[i]! : verifyAttestation(att, artifact, input.trust, input.policy, now, { ...options, evidenceOnly: true })));
-  return withRequiredAttestations(required, input.policy.predicateTypes ?? DEFAULT_PREDICATE_TYPES, full, evidence);
+  return { result: withRequiredAttestations(required, input.policy.predicateTypes ?? DEFAULT_PREDICATE_TYPES, full, evidence), each: full };
 }
 
 /**

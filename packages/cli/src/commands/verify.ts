@@ -22,7 +22,11 @@ interface VerifyFlags extends TrustPolicyFlags {
 /** A TUF root.json is a few kB. */
 const MAX_TUF_ROOT_BYTES = 4 * 1024 * 1024;
 
-export async function run(artifactArg: string, flags: VerifyFlags, _cmd: unknown, io: Io): Promise<number> {
+export async function run(artifactArg: string, flags: VerifyFlags, cmd: unknown, io: Io): Promise<number> {
+  if (artifactArg.startsWith('oci://')) {
+    if (flags.batch === true) throw new ProvenantError('USAGE', '--batch takes files, not an image');
+    return (await import('./verify-image.ts')).run(artifactArg, flags, cmd, io);
+  }
   if (flags.batch !== true && flags.bundle.length === 0) throw new ProvenantError('USAGE', "required option '--bundle <file>' not specified");
   const { trust, trustOptions, policy, advisories } = await trustPolicyFromFlags(flags, await refreshedRoots(flags));
   const digest = parseDigestRef(artifactArg);
@@ -68,7 +72,7 @@ async function refreshedRoots(flags: VerifyFlags): Promise<TrustedRootOptions[]>
   return [root];
 }
 
-function render(result: VerifyResult, digestArg: string | undefined): string {
+export function render(result: VerifyResult, digestArg: string | undefined): string {
   if (!result.ok) {
     return `FAILED\n${result.findings.map((f) => `  ${f.code}: ${f.message}${f.path ? ` (at ${f.path})` : ''}\n`).join('')}`;
   }

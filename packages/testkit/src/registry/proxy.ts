@@ -93,7 +93,9 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
   const answer = (res: ServerResponse, record: ProxyRequestRecord, reply: InterceptResponse): void => {
     record.status = reply.status;
     const body = Buffer.from(reply.body ?? '', 'utf8');
-    res.writeHead(reply.status, { 'Content-Type': 'text/plain; charset=utf-8', ...reply.headers, 'Content-Length': body.byteLength });
+    // Header names are case-insensitive: the intercept's own spelling replaces the default's.
+    const given = Object.fromEntries(Object.entries(reply.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    res.writeHead(reply.status, { 'content-type': 'text/plain; charset=utf-8', ...given, 'content-length': body.byteLength });
     res.end(body);
   };
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { benchBatch } from './batch.ts';
 import { benchHashing } from './hashing.ts';
 import { benchLockfiles } from './lockfiles.ts';
+import { benchOci } from './oci.ts';
 import { benchRealBundles } from './real-bundles.ts';
 import { benchVerify } from './verify.ts';
 
@@ -23,6 +24,7 @@ try {
   await benchRealBundles({ root });
   await benchBatch({ work });
   await benchLockfiles();
+  await benchOci({ work });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -43,7 +43,9 @@ function renderImage(result: ImageVerifyResult): string {
   const via = result.referrersSource === undefined ? 'given with --bundle' : `found via ${result.referrersSource === 'referrers-api' ? 'the referrers API' : 'the referrers tag index'} and cosign's .att tag`;
   lines.push(`  attestations ${result.attestations.length}, ${via}:`);
   result.attestations.forEach((a, i) => {
-    const mark = result.satisfiedBy === i ? 'satisfied the policy' : a.ok ? 'verified' : `failed: ${a.findings.map((f) => f.code).join(', ') || 'see findings'}`;
+    const otherType = !a.ok && a.findings.length > 0 && a.findings.every((f) => f.code === 'PREDICATE_TYPE_MISMATCH');
+    const mark =
+      result.satisfiedBy === i ? 'satisfied the policy' : a.ok ? 'verified' : otherType ? 'not provenance (counted only for requiredAttestations)' : `failed: ${a.findings.map((f) => f.code).join(', ')}`;
     lines.push(`    [${i}] ${a.source}${a.manifestDigest ? ` ${a.manifestDigest}` : ''} ${a.predicateType ?? '(predicate type unknown)'}: ${mark}`);
   });
   return `${[...lines, ...rest].join('\n')}`;

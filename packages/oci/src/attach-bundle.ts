@@ -27,13 +27,13 @@ export interface AttachResult {
  */
 export async function attachBundle(options: { image: ImageReference; imageDigest: string; bundle: Uint8Array; predicateType?: string; client: RegistryClient }): Promise<AttachResult> {
   const { client, imageDigest } = options;
-  const bundleDigest = sha256(options.bundle);
-  const existing = await findExisting(client, imageDigest, bundleDigest);
-  if (existing !== undefined) return { imageDigest, manifestDigest: existing, pushed: false };
   if (client.transport.origin.startsWith('http://') && !isLoopbackHost(options.image.registry)) {
     // @sigstore/oci speaks plain HTTP to localhost and 127.0.0.1 only.
     throw new ProvenantError('REGISTRY_INSECURE', `pushing to ${options.image.registry} over plain HTTP is not supported; only loopback registries may be plain HTTP for --push`);
   }
+  const bundleDigest = sha256(options.bundle);
+  const existing = await findExisting(client, imageDigest, bundleDigest);
+  if (existing !== undefined) return { imageDigest, manifestDigest: existing, pushed: false };
   const credentials = client.transport.credentials;
   const annotations: Record<string, string> = { 'dev.sigstore.bundle.content': 'dsse-envelope' };
   if (options.predicateType !== undefined) annotations['dev.sigstore.bundle.predicateType'] = options.predicateType;

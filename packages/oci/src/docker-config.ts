@@ -127,6 +127,8 @@ function fromCredentialHelper(name: string, server: string, env: NodeJS.ProcessE
         reject(new ProvenantError('REGISTRY_CREDENTIALS_INVALID', `credential helper ${program} answered something other than {Username, Secret}`));
       }
     });
+    // A helper may exit without reading stdin (EPIPE): its exit status and output decide, not the write.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(server);
   });
 }

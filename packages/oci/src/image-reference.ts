@@ -25,6 +25,7 @@ const DIGEST = 'sha256:[a-f0-9]{64}';
 const REFERENCE = new RegExp(`^(?:(${HOST})/)?(${PATH})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
 
 export const DOCKER_HUB = 'docker.io';
+const LEGACY_DOCKER_HUB = 'index.docker.io';
 const MAX_REFERENCE_LENGTH = 4096;
 
 /**
@@ -46,7 +47,8 @@ export function parseImageReference(text: string): ImageReference {
   let registry: string;
   let repository: string;
   if (first !== undefined && isRegistryHost(first)) {
-    registry = first;
+    // distribution's normalisation folds the legacy Docker Hub name into docker.io (and so adds `library/`).
+    registry = first === LEGACY_DOCKER_HUB ? DOCKER_HUB : first;
     repository = rest!;
   } else {
     // `library/x` or `owner/x` on Docker Hub: the "host" was really the first path component.

@@ -215,7 +215,7 @@ export class RegistryTransport {
       return { status: response.status, headers: response.headers, body: Buffer.concat(chunks) };
     } catch (err) {
       if (isProvenantError(err)) throw err;
-      if (stalled) throw new ProvenantError('DOWNLOAD_STALLED', `registry ${this.registry}: ${what}: no data for ${this.#timeoutMs} ms (--timeout)`, { cause: err });
+      if (stalled) throw new ProvenantError('DOWNLOAD_STALLED', `registry ${this.registry}: ${what}: no data for ${this.#timeoutMs} ms (--registry-timeout)`, { cause: err });
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
       throw new ProvenantError('REGISTRY_FAILED', `registry ${this.registry}: ${what}: ${cause}`, { cause: err });
     } finally {

@@ -23,7 +23,7 @@ import { parsePayloadJson } from './read-payload.ts';
 import { toSignedContent } from './signed-content.ts';
 import type { TrustMaterial } from './trust.ts';
 import type { ProvenanceView, SubjectRef } from './view/provenance-view.ts';
-import { toProvenanceView } from './view/to-provenance-view.ts';
+import { readPayloadStatement } from './view/to-provenance-view.ts';
 
 /** The outcome of verifying one attestation (or, from `verify`, a file of them). */
 export interface VerifyResult {
@@ -127,12 +127,12 @@ export function verifyAttestation(att: LoadedAttestation, artifact: ArtifactDige
     if (mismatch) return { ok: false, findings: [...findings, mismatch], subjects: [], signer };
     return { ok: findings.length === 0, findings, subjects: payloadSubject(envelope), signer };
   }
-  const json = parsePayloadJson(envelope.payload);
+  const json = readPayloadStatement(envelope.payload);
   if (!json.ok) {
     findings.push({ code: 'STATEMENT_INVALID', message: `the payload is not JSON: ${json.error}`, path: `${envelope.pathPrefix}payload` });
     return { ok: false, findings, subjects: [], signer };
   }
-  const reading = toProvenanceView(json.value);
+  const reading = json.reading;
   if (reading.kind === 'unreadable') {
     findings.push(reading.finding);
     return { ok: false, findings, subjects: [], statement: json.value, signer };

@@ -1,6 +1,6 @@
 import { type KeyObject, constants, publicDecrypt } from 'node:crypto';
 import type { SubjectAlgorithm } from '@provenant/core';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { nobleNist } from './lazy-modules.ts';
 
 /**
  * Verifies a signature made over data of which only the digest is known: a message-signature
@@ -25,7 +25,10 @@ export function verifyDigestSignature(key: KeyObject, algorithm: SubjectAlgorith
 }
 
 /** The NIST curves Sigstore uses, from @noble/curves (audited; node:crypto cannot verify a bare digest). */
-const CURVES: Record<string, typeof p256> = { 'P-256': p256, 'P-384': p384, 'P-521': p521 };
+function curveOf(crv: string): ReturnType<typeof nobleNist>['p256'] | undefined {
+  const { p256, p384, p521 } = nobleNist();
+  return ({ 'P-256': p256, 'P-384': p384, 'P-521': p521 } as Record<string, typeof p256>)[crv];
+}
 
 /**
  * ECDSA over a digest (SEC 1 4.1.4): DER signature, the digest truncated to the group order's size,
@@ -33,7 +36,7 @@ const CURVES: Record<string, typeof p256> = { 'P-256': p256, 'P-384': p384, 'P-5
  */
 function verifyEcdsa(key: KeyObject, digest: Uint8Array, signature: Uint8Array): boolean {
   const jwk = key.export({ format: 'jwk' });
-  const curve = jwk.crv === undefined ? undefined : CURVES[jwk.crv];
+  const curve = jwk.crv === undefined ? undefined : curveOf(jwk.crv);
   if (curve === undefined || jwk.x === undefined || jwk.y === undefined) return false;
   const point = Buffer.concat([Buffer.from([0x04]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
   return curve.verify(signature, digest, point, { prehash: false, lowS: false, format: 'der' });

@@ -1,4 +1,4 @@
-import semver from 'semver';
+import { semver } from './lazy-modules.ts';
 
 /**
  * A version as slsa-verifier's `--source-versioned-tag` reads it (Go's golang.org/x/mod/semver): a
@@ -28,7 +28,7 @@ export function parseVersionedTag(tag: string): VersionedTag | undefined {
   if (!m) return undefined;
   const [, major, minor, patch, prerelease, build] = m;
   const full = `${major}.${minor ?? '0'}.${patch ?? '0'}${prerelease ? `-${prerelease}` : ''}${build ? `+${build}` : ''}`;
-  if (semver.valid(full) === null || (build !== undefined && !build.split('.').every((id) => id !== ''))) return undefined;
+  if (semver().valid(full) === null || (build !== undefined && !build.split('.').every((id) => id !== ''))) return undefined;
   const out: VersionedTag = { major: major!, prerelease: prerelease ?? '' };
   if (minor !== undefined) out.minor = minor;
   if (patch !== undefined) out.patch = patch;

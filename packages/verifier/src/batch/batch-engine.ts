@@ -76,10 +76,11 @@ export function createBatchEngine(setup: BatchSetup): BatchEngine {
   const trust = createTrust(setup.trust);
   const now = new Date(setup.now);
   const options = setup.advisories === undefined ? {} : { advisories: setup.advisories };
-  let artifacts: (ArtifactDigests | undefined)[] = [];
+  // Set by an `artifacts` job; until then (or after one that failed) a verify job is refused, never run against nothing.
+  let artifacts: (ArtifactDigests | undefined)[] | undefined;
   let byDigest = new Map<string, number[]>();
 
-  const verifyBundle = (path: string, out: Extract<BatchJobResult, { kind: 'verify' }>): void => {
+  const verifyBundle = (path: string, digests: readonly (ArtifactDigests | undefined)[], out: Extract<BatchJobResult, { kind: 'verify' }>): void => {
     let loaded: LoadedAttestation[];
     try {
       loaded = readBundleSync(path);
@@ -92,7 +93,7 @@ export function createBatchEngine(setup: BatchSetup): BatchEngine {
       const matched = new Set<number>();
       for (const key of candidateDigests(att)) for (const i of byDigest.get(key) ?? []) matched.add(i);
       for (const artifact of [...matched].sort((a, b) => a - b)) {
-        const result = verifyAttestation(att, artifacts[artifact]!, trust, setup.policy, now, options);
+        const result = verifyAttestation(att, digests[artifact]!, trust, setup.policy, now, options);
         const outcome: AttestationOutcome = { artifact, bundle: path, position, ok: result.ok, findings: result.findings, level: computeBuildLevel(result, setup.policy).level };
         if (result.signer !== undefined) outcome.signer = result.signer;
         if (result.view !== undefined) {
@@ -111,8 +112,9 @@ export function createBatchEngine(setup: BatchSetup): BatchEngine {
     async run(job: BatchJob): Promise<BatchJobResult> {
       switch (job.kind) {
         case 'artifacts': {
-          artifacts = job.digests;
+          artifacts = undefined;
           byDigest = indexDigests(job.digests);
+          artifacts = job.digests;
           return { kind: 'artifacts' };
         }
         case 'hash': {
@@ -129,8 +131,9 @@ export function createBatchEngine(setup: BatchSetup): BatchEngine {
           return { kind: 'hash', hashed };
         }
         case 'verify': {
+          if (artifacts === undefined) throw new ProvenantError('INTERNAL', 'a verify job before the artifacts it is verified against');
           const out: Extract<BatchJobResult, { kind: 'verify' }> = { kind: 'verify', outcomes: [], unreadable: [], attestations: 0 };
-          for (const path of job.bundles) verifyBundle(path, out);
+          for (const path of job.bundles) verifyBundle(path, artifacts, out);
           return out;
         }
       }

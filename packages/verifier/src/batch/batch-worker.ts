@@ -8,6 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 if ((workerData as { compileCache?: boolean }).compileCache === true) module.enableCompileCache?.();
 const { createBatchEngine } = await import('./batch-engine.ts');
 const engine = createBatchEngine((workerData as { setup: Parameters<typeof createBatchEngine>[0] }).setup);
+// The pool sends work only from now on: until then the main thread does it.
+parentPort!.postMessage({ ready: true });
 
 parentPort!.on('message', async ({ id, job }: { id: number; job: Parameters<typeof engine.run>[0] }) => {
   try {

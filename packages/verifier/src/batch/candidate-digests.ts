@@ -33,7 +33,10 @@ export function candidateDigests(att: LoadedAttestation): string[] {
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const KEY = Buffer.from('"subject"');
+const LETTER_S = 0x73;
+/** `"subject"` without its first two bytes: a search that starts with a quote stops at every string of the payload, and is ~5x slower. */
+const KEY_TAIL = Buffer.from('ubject"');
+const KEY_LENGTH = '"subject"'.length;
 
 /**
  * Every array written as the value of a `"subject"` key, parsed alone: the verifier parses the
@@ -44,8 +47,9 @@ const KEY = Buffer.from('"subject"');
  */
 export function subjectArrays(payload: Buffer): unknown[][] | undefined {
   const found: unknown[][] = [];
-  for (let at = payload.indexOf(KEY); at !== -1; at = payload.indexOf(KEY, at + KEY.length)) {
-    let i = skipSpace(payload, at + KEY.length);
+  for (let tail = payload.indexOf(KEY_TAIL, 2); tail !== -1; tail = payload.indexOf(KEY_TAIL, tail + KEY_TAIL.length)) {
+    if (payload[tail - 1] !== LETTER_S || payload[tail - 2] !== QUOTE) continue;
+    let i = skipSpace(payload, tail - 2 + KEY_LENGTH);
     if (payload[i] !== 0x3a) continue; // ':'
     i = skipSpace(payload, i + 1);
     if (payload[i] !== 0x5b) continue; // '['

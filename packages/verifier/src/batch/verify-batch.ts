@@ -105,7 +105,7 @@ export async function verifyBatch(input: VerifyBatchInput): Promise<BatchReport>
   try {
     const digests: (ArtifactDigests | undefined)[] = input.artifacts.map((a) => a.digest);
     const errors = new Map<number, { code: string; message: string }>();
-    for (const result of await pool.run(chunks(toHash, pool.size).map((items): BatchJob => ({ kind: 'hash', items, algorithms: HASH_ALGORITHMS })))) {
+    for (const result of await pool.run(toHash, (items): BatchJob => ({ kind: 'hash', items, algorithms: HASH_ALGORITHMS }))) {
       if (result.kind !== 'hash') continue;
       for (const h of result.hashed) {
         if (h.digest !== undefined) digests[h.artifact] = h.digest;
@@ -115,8 +115,7 @@ export async function verifyBatch(input: VerifyBatchInput): Promise<BatchReport>
     const outcomes: AttestationOutcome[] = [];
     const unreadable: UnreadableBundle[] = [];
     let attestationCount = 0;
-    const verifyJobs = chunks(bundles, pool.size).map((paths): BatchJob => ({ kind: 'verify', bundles: paths }));
-    for (const result of await pool.run(verifyJobs, { kind: 'artifacts', digests })) {
+    for (const result of await pool.run(bundles, (paths): BatchJob => ({ kind: 'verify', bundles: paths }), { kind: 'artifacts', digests })) {
       if (result.kind !== 'verify') continue;
       outcomes.push(...result.outcomes);
       unreadable.push(...result.unreadable);
@@ -193,14 +192,6 @@ async function threadsFor(bundles: readonly string[], artifacts: number): Promis
   const meanMiB = sizes.length === 0 ? 0 : sizes.reduce((a, b) => a + b, 0) / sizes.length / (1024 * 1024);
   const estimateMs = (bundles.length + artifacts) * MS_PER_FILE + bundles.length * meanMiB * MS_PER_MIB;
   return Math.max(1, Math.min(availableParallelism(), Math.floor(estimateMs / WORKER_START_MS)));
-}
-
-/** Splits work into enough chunks that every thread stays busy to the end, and few enough that messages stay cheap. */
-function chunks<T>(items: readonly T[], threads: number): T[][] {
-  const size = Math.max(1, Math.min(32, Math.ceil(items.length / (threads * 16))));
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** The attestation files below a directory: `*.json` and `*.jsonl` (Sigstore bundles, DSSE envelopes, JSON Lines), sorted. */

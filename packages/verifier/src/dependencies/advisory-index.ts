@@ -1,4 +1,4 @@
-import semver from 'semver';
+import { semver } from '../lazy-modules.ts';
 import { OSV_ECOSYSTEM_TO_PURL_TYPE, type OsvRecord } from './osv-record.ts';
 import { packageIdOf, packageKey } from './package-id.ts';
 import { compareVersions } from './version-order.ts';
@@ -140,9 +140,9 @@ function affects(entry: AffectedEntry, version: string): { fixed: string[]; unce
 
 /** SEMVER ranges compare in SemVer 2.0 precedence; OSV writes them without Go's leading `v`. */
 function compareSemver(a: string, b: string): number | undefined {
-  const x = semver.parse(a.replace(/^v/, ''), { loose: true });
-  const y = semver.parse(b.replace(/^v/, ''), { loose: true });
-  return x && y ? semver.compare(x, y) : undefined;
+  const x = semver().parse(a.replace(/^v/, ''), { loose: true });
+  const y = semver().parse(b.replace(/^v/, ''), { loose: true });
+  return x && y ? semver().compare(x, y) : undefined;
 }
 
 type Compare = (a: string, b: string) => number | undefined;

@@ -1,5 +1,5 @@
-import { PackageURL } from 'packageurl-js';
 import type { Finding } from '../finding.ts';
+import { packageUrl } from '../lazy-modules.ts';
 import { type AdvisoryIndex, matchAdvisories } from './advisory-index.ts';
 import type { DependencyPolicy } from './dependency-policy.ts';
 import { type PackageId, packageIdOf } from './package-id.ts';
@@ -178,7 +178,7 @@ function hasDigest(digest: Record<string, string> | undefined): boolean {
 /** A purl's `repository_url` qualifier (the registry it names when not the default one). */
 function repositoryUrlOf(purl: string): string | undefined {
   try {
-    const url = PackageURL.fromString(purl).qualifiers?.['repository_url'];
+    const url = packageUrl().PackageURL.fromString(purl).qualifiers?.['repository_url'];
     return url === undefined ? undefined : /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`;
   } catch {
     return undefined;

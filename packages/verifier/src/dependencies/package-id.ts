@@ -1,4 +1,5 @@
-import { PackageURL } from 'packageurl-js';
+import type { PackageURL } from 'packageurl-js';
+import { packageUrl } from '../lazy-modules.ts';
 
 /** A package independent of its version: purl type and full name, normalised for comparison. */
 export interface PackageId {
@@ -18,7 +19,7 @@ export function packageIdOf(purl: string): PackageId | undefined {
   if (!purl.startsWith('pkg:')) return undefined;
   let parsed: PackageURL;
   try {
-    parsed = PackageURL.fromString(purl);
+    parsed = packageUrl().PackageURL.fromString(purl);
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
-import semver from 'semver';
+import type { SemVer } from 'semver';
+import { semver } from '../lazy-modules.ts';
 import { comparePep440, parsePep440 } from './pep440.ts';
 
 /** Purl types whose versions are compared as SemVer (with the normalisation of toSemver). */
@@ -10,14 +11,14 @@ export const SEMVER_TYPES: ReadonlySet<string> = new Set(['npm', 'cargo', 'golan
  * and RubyGems allow one or two release numbers (`1.2`), which are padded. A four-number release
  * (`1.2.3.4`) has no SemVer form.
  */
-export function toSemver(type: string, version: string): semver.SemVer | undefined {
+export function toSemver(type: string, version: string): SemVer | undefined {
   let v = version.trim();
   if (type === 'gem' || type === 'composer') {
     v = v.replace(/^v(?=\d)/, '');
     const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[.-]?([a-zA-Z][0-9A-Za-z.-]*))?$/.exec(v);
     if (m) v = `${m[1]}.${m[2] ?? '0'}.${m[3] ?? '0'}${m[4] ? `-${m[4]}` : ''}`;
   }
-  return semver.parse(v, { loose: true }) ?? undefined;
+  return semver().parse(v, { loose: true }) ?? undefined;
 }
 
 /**
@@ -31,7 +32,7 @@ export function compareVersions(type: string, a: string, b: string): number | un
   if (type === 'npm' || type === 'cargo' || type === 'golang') {
     const x = toSemver(type, a);
     const y = toSemver(type, b);
-    return x && y ? semver.compare(x, y) : undefined;
+    return x && y ? semver().compare(x, y) : undefined;
   }
   if (type === 'pypi') {
     const x = parsePep440(a);

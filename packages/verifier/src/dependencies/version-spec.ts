@@ -1,4 +1,4 @@
-import semver from 'semver';
+import { semver } from '../lazy-modules.ts';
 import { parsePep440, parsePep440Specifier } from './pep440.ts';
 import { SEMVER_TYPES, compareGeneric, compareVersions, toSemver } from './version-order.ts';
 
@@ -30,12 +30,12 @@ export function parseVersionSpec(type: string, versions: string | readonly strin
   }
   if (SEMVER_TYPES.has(type)) {
     // Not loose: loose mode reads "below 2" as the range 2.x.
-    const range = semver.validRange(versions);
+    const range = semver().validRange(versions);
     if (range === null) return { error: `"${versions}" is not a semver range such as <4.17.21, >=1.0.0 <1.2.3, ^2` };
     return {
       matches: (version) => {
         const v = toSemver(type, version);
-        return v === undefined ? undefined : semver.satisfies(v, range, { includePrerelease: true });
+        return v === undefined ? undefined : semver().satisfies(v, range, { includePrerelease: true });
       },
     };
   }

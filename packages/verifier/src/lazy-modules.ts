@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as NobleNist from '@noble/curves/nist.js';
+import type * as Core from '@provenant/core';
+import type * as DependencyPolicy from './dependencies/dependency-policy.ts';
 import type * as PackageUrl from 'packageurl-js';
 import type picomatchModule from 'picomatch';
 import type semverModule from 'semver';
@@ -11,7 +13,7 @@ import type semverModule from 'semver';
 // thread to load before it can start (see sigstore-modules.ts for @sigstore/*).
 const load = createRequire(import.meta.url);
 // Kept once loaded: they are called per dependency, and require() resolves its argument each time.
-const loaded: { semver?: typeof semverModule; packageUrl?: typeof PackageUrl; picomatch?: typeof picomatchModule; nobleNist?: typeof NobleNist } = {};
+const loaded: { core?: typeof Core; dependencyPolicy?: typeof DependencyPolicy; semver?: typeof semverModule; packageUrl?: typeof PackageUrl; picomatch?: typeof picomatchModule; nobleNist?: typeof NobleNist } = {};
 
 /** semver: dependency version ranges and order, versioned tags. */
 export function semver(): typeof semverModule {
@@ -31,4 +33,20 @@ export function picomatch(): typeof picomatchModule {
 /** @noble/curves' NIST curves: ECDSA over a bare digest, which node:crypto cannot verify. */
 export function nobleNist(): typeof NobleNist {
   return (loaded.nobleNist ??= load('@noble/curves/nist.js') as typeof NobleNist);
+}
+
+/**
+ * @provenant/core's full entry, for its zod schemas: needed only for a statement the hand-written
+ * checks of view/quick-schemas.ts leave to zod (a v0.1 statement, a v0.2 predicate, an invalid one).
+ */
+export function coreSchemas(): typeof Core {
+  return (loaded.core ??= load('@provenant/core') as typeof Core);
+}
+
+// This module's own extension: .ts when run from source (tests), .js from dist.
+const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/** dependencies/dependency-policy (zod): checking a policy's `dependencies` section. */
+export function dependencyPolicyModule(): typeof DependencyPolicy {
+  return (loaded.dependencyPolicy ??= load(`./dependencies/dependency-policy${OWN_EXTENSION}`) as typeof DependencyPolicy);
 }

@@ -1,4 +1,4 @@
-import { SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1 } from '@provenant/core';
+import { SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1 } from '@provenant/core/verification';
 import type { DependencyPolicy } from './dependencies/dependency-policy.ts';
 import type { IdentityPolicy } from './identity-policy.ts';
 import type { TrustedBuilder } from './level/build-level.ts';

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { ProvenantError, keyIdOf, loadPublicKey, signingHashOf } from '@provenant/core';
+import { ProvenantError, keyIdOf, loadPublicKey, signingHashOf } from '@provenant/core/verification';
 import { type IdentityPolicy, identityProblems } from './identity-policy.ts';
 import { type SigstoreRoot, type TrustedRootInput, loadTrustedRoot } from './trusted-root.ts';
 

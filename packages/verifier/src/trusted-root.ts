@@ -1,6 +1,6 @@
 import { type KeyObject, X509Certificate as NodeX509Certificate, createPublicKey } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { ProvenantError } from '@provenant/core';
+import { ProvenantError } from '@provenant/core/verification';
 import type { TrustMaterial as SigstoreTrustMaterial } from '@sigstore/verify';
 import { sigstoreCore } from './sigstore-modules.ts';
 

@@ -1,4 +1,4 @@
-import { INTOTO_PAYLOAD_TYPE, type LoadedAttestation } from '@provenant/core';
+import { INTOTO_PAYLOAD_TYPE, type LoadedAttestation } from '@provenant/core/verification';
 import { verifyAge } from './checks/age.ts';
 import { verifyBuildType } from './checks/build-type.ts';
 import { verifyBuilderId } from './checks/builder.ts';

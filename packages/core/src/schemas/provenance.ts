@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DigestSetSchema, ResourceDescriptorSchema } from './resource-descriptor.ts';
+import { SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02 } from '../type-uris.ts';
 
-export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
-export const SLSA_PROVENANCE_V02 = 'https://slsa.dev/provenance/v0.2';
+export { SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02 };
 
 const Timestamp = z.iso.datetime({ offset: true });
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DigestSetSchema, ResourceDescriptorSchema } from './resource-descriptor.ts';
+import { STATEMENT_V1_TYPE, STATEMENT_V01_TYPE } from '../type-uris.ts';
 
-export const STATEMENT_V1_TYPE = 'https://in-toto.io/Statement/v1';
-export const STATEMENT_V01_TYPE = 'https://in-toto.io/Statement/v0.1';
+export { STATEMENT_V1_TYPE, STATEMENT_V01_TYPE };
 
 /** A subject of a v1 statement: a ResourceDescriptor that must carry a non-empty digest. */
 export const SubjectSchema = ResourceDescriptorSchema.refine(

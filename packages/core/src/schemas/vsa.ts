@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DigestSetSchema } from './resource-descriptor.ts';
+import { SLSA_VSA_V1 } from '../type-uris.ts';
 
-export const SLSA_VSA_V1 = 'https://slsa.dev/verification_summary/v1';
+export { SLSA_VSA_V1 };
 
 /** SLSA Verification Summary Attestation v1 predicate (https://slsa.dev/spec/v1.0/verification_summary). */
 export const VsaV1Schema = z

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { type LoadedAttestation, MAX_BUNDLE_BYTES, ProvenantError, type SubjectAlgorithm, digestBytes, digestFile, isProvenantError } from '@provenant/core';
+import { type LoadedAttestation, MAX_BUNDLE_BYTES, ProvenantError, type SubjectAlgorithm, digestBytes, digestFile, isProvenantError } from '@provenant/core/verification';
 import type { VerifiedSigner } from '../checks/signature.ts';
 import type { ArtifactDigests } from '../checks/subject.ts';
 import type { AdvisoryIndex } from '../dependencies/advisory-index.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { INTOTO_PAYLOAD_TYPE, type LoadedAttestation, isSubjectAlgorithm } from '@provenant/core';
+import { INTOTO_PAYLOAD_TYPE, type LoadedAttestation, isSubjectAlgorithm } from '@provenant/core/verification';
 import { parsePayloadJson } from '../read-payload.ts';
 import { toSignedContent } from '../signed-content.ts';
 

@@ -1,7 +1,7 @@
 import { durationToMs } from '../duration.ts';
 import type { Finding } from '../finding.ts';
 import { identityProblems } from '../identity-policy.ts';
-import { verifyDependencyPolicyUsable } from '../dependencies/dependency-policy.ts';
+import { dependencyPolicyModule } from '../lazy-modules.ts';
 import type { Policy } from '../policy.ts';
 import { BUNDLE_VERSIONS } from './bundle-version.ts';
 import { verifySlsaVerifierPolicyUsable } from './slsa-verifier-policy.ts';
@@ -40,7 +40,8 @@ export function verifyPolicyUsable(policy: Policy): Finding[] {
   if (policy.minBundleVersion !== undefined && !BUNDLE_VERSIONS.includes(policy.minBundleVersion)) {
     findings.push({ code: 'POLICY_INVALID', message: `policy minBundleVersion must be one of ${BUNDLE_VERSIONS.join(', ')}`, path: 'policy.minBundleVersion', actual: policy.minBundleVersion });
   }
-  findings.push(...verifyDependencyPolicyUsable(policy.dependencies));
+  // The dependency policy's zod schema is loaded only for a policy that has the section.
+  if (policy.dependencies !== undefined) findings.push(...dependencyPolicyModule().verifyDependencyPolicyUsable(policy.dependencies));
   findings.push(...verifySlsaVerifierPolicyUsable(policy));
   return findings;
 }

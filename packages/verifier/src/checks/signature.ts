@@ -1,5 +1,5 @@
 import { type KeyObject, verify } from 'node:crypto';
-import { pae, signingHashOf } from '@provenant/core';
+import { pae, signingHashOf } from '@provenant/core/verification';
 import type { CertificateIdentity } from '../certificate-identity.ts';
 import type { Finding } from '../finding.ts';
 import type { SignedMessage } from '../signed-content.ts';

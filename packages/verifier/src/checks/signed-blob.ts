@@ -1,4 +1,4 @@
-import { SUBJECT_ALGORITHMS, digestBytes } from '@provenant/core';
+import { SUBJECT_ALGORITHMS, digestBytes } from '@provenant/core/verification';
 import type { Finding } from '../finding.ts';
 import type { SignedMessage } from '../signed-content.ts';
 import type { SignedEnvelope } from '../signed-envelope.ts';

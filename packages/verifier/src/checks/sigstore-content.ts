@@ -1,5 +1,5 @@
 import { type KeyObject, createHash, verify as cryptoVerify } from 'node:crypto';
-import { pae, signingHashOf } from '@provenant/core';
+import { pae, signingHashOf } from '@provenant/core/verification';
 import type { SignedEntity } from '@sigstore/verify';
 import type { Finding } from '../finding.ts';
 import type { SignedMessage } from '../signed-content.ts';

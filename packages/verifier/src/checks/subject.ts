@@ -1,4 +1,4 @@
-import { SUBJECT_ALGORITHMS } from '@provenant/core';
+import { SUBJECT_ALGORITHMS } from '@provenant/core/verification';
 import type { Finding } from '../finding.ts';
 import type { SubjectPolicy } from '../policy.ts';
 import type { SubjectRef } from '../view/provenance-view.ts';

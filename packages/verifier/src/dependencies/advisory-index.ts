@@ -1,5 +1,6 @@
 import { semver } from '../lazy-modules.ts';
-import { OSV_ECOSYSTEM_TO_PURL_TYPE, type OsvRecord } from './osv-record.ts';
+import { OSV_ECOSYSTEM_TO_PURL_TYPE } from './osv-ecosystems.ts';
+import type { OsvRecord } from './osv-record.ts';
 import { packageIdOf, packageKey } from './package-id.ts';
 import { compareVersions } from './version-order.ts';
 

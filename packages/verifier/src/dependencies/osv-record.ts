@@ -1,18 +1,6 @@
 import { z } from 'zod';
 
-/**
- * OSV ecosystems provenant can match, as purl types. Records for other ecosystems (Maven, NuGet,
- * Debian, ...) are read and ignored. An ecosystem with a suffix (`Debian:12`) is matched on the
- * part before the colon.
- */
-export const OSV_ECOSYSTEM_TO_PURL_TYPE: Readonly<Record<string, string>> = Object.freeze({
-  npm: 'npm',
-  'crates.io': 'cargo',
-  Go: 'golang',
-  PyPI: 'pypi',
-  RubyGems: 'gem',
-  Packagist: 'composer',
-});
+export { OSV_ECOSYSTEM_TO_PURL_TYPE } from './osv-ecosystems.ts';
 
 /** Exactly one of introduced, fixed, last_affected, limit (OSV schema, `events`). */
 const EventSchema = z

@@ -1,4 +1,4 @@
-import { SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1 } from '@provenant/core';
+import { SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1 } from '@provenant/core/verification';
 import { builderIdHasPrefix } from '../checks/builder.ts';
 import type { VerifyResult } from '../verify-attestation.ts';
 import { type SignerConstraint, describeSigner, describeSignerConstraint, signerMatches } from './signer-constraint.ts';

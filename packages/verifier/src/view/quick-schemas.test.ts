@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProvenanceV1Schema, ResourceDescriptorSchema, StatementV1Schema, SubjectSchema } from '@provenant/core';
 import { githubStatement, provenantStatement } from '../testing/fixtures.ts';
-import { isProvenanceV1, isResourceDescriptor, isStatementV1, isSubject } from './quick-schemas.ts';
+import { isDateTime, isProvenanceV1, isResourceDescriptor, isStatementV1, isSubject } from './quick-schemas.ts';
 import { readPayloadStatement, toProvenanceView } from './to-provenance-view.ts';
 
 type Json = Record<string, unknown>;
@@ -51,6 +51,21 @@ function bothWays(text: string): { quick: unknown; exact: unknown } {
 }
 
 describe('quick schemas', () => {
+  it('isDateTime accepts exactly the timestamps core\'s schema accepts', () => {
+    const Timestamp = ProvenanceV1Schema.shape.runDetails.shape.metadata.unwrap().shape.startedOn.unwrap();
+    const cases = [
+      '2026-12-07T05:00:00Z', '2026-12-07T05:00:00.5Z', '2026-12-07T05:00:00.123456789+01:00', '2026-12-07T23:59:59-23:59',
+      '2024-02-29T00:00:00Z', '2023-02-29T00:00:00Z', '2000-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2400-02-29T00:00:00Z', '0000-02-29T00:00:00Z',
+      '2026-04-31T00:00:00Z', '2026-04-30T00:00:00Z', '2026-12-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-00-10T00:00:00Z', '2026-01-00T00:00:00Z',
+      '2026-12-07T05:00Z', '2026-12-07T24:00:00Z', '2026-12-07T05:60:00Z', '2026-12-07T05:00:60Z', '2026-12-07T05:00:00+0100', '2026-12-07T05:00:00+24:00',
+      '2026-12-07t05:00:00z', '2026-12-07 05:00:00Z', '2026-12-07T05:00:00', '2026-12-07T05:00:00.Z', ' 2026-12-07T05:00:00Z', '2026-12-07T05:00:00Z\n', '+2026-12-07T05:00:00Z', '',
+    ];
+    for (let y = 1896; y <= 2404; y += 4) cases.push(`${y}-02-29T12:00:00Z`, `${y + 1}-02-29T12:00:00Z`, `${y}-02-28T12:00:00Z`);
+    for (const c of cases) assert.equal(isDateTime(c), Timestamp.safeParse(c).success, c);
+    assert.equal(isDateTime(20261207), false);
+  });
+
+
   it('accept a ResourceDescriptor only when core accepts it (subset, never more)', () => {
     let accepted = 0;
     let left = 0;

@@ -1,4 +1,4 @@
-import { ProvenanceV1Schema, STATEMENT_V1_TYPE } from '@provenant/core';
+import { STATEMENT_V1_TYPE } from '@provenant/core/verification';
 
 /**
  * Core's Statement v1 and SLSA Provenance v1 schemas as hand-written tests, for values JSON.parse
@@ -25,9 +25,6 @@ export function isStatementV1(value: unknown): boolean {
   );
 }
 
-/** ProvenanceV1's metadata: its timestamps are checked by core's own schema (RFC 3339 with offset), as they are few. */
-const Metadata = ProvenanceV1Schema.shape.runDetails.shape.metadata;
-
 /** ProvenanceV1Schema: buildDefinition and runDetails, with their lists of ResourceDescriptors. */
 export function isProvenanceV1(value: unknown): boolean {
   if (!isLooseObject(value)) return false;
@@ -38,8 +35,36 @@ export function isProvenanceV1(value: unknown): boolean {
   if (!isLooseObject(run) || !isLooseObject(run.builder) || !isNonEmptyString(run.builder.id)) return false;
   if (run.builder.version !== undefined && !isRecord(run.builder.version, true)) return false;
   if (run.builder.builderDependencies !== undefined && !isList(run.builder.builderDependencies, isResourceDescriptor, 0)) return false;
-  if (run.metadata !== undefined && !(isLooseObject(run.metadata) && Metadata.safeParse(run.metadata).success)) return false;
+  if (run.metadata !== undefined && !isMetadata(run.metadata)) return false;
   return run.byproducts === undefined || isList(run.byproducts, isResourceDescriptor, 0);
+}
+
+/** runDetails.metadata: `invocationId` a string, `startedOn`/`finishedOn` timestamps, when present. */
+function isMetadata(value: unknown): boolean {
+  return (
+    isLooseObject(value) &&
+    (value.invocationId === undefined || typeof value.invocationId === 'string') &&
+    (value.startedOn === undefined || isDateTime(value.startedOn)) &&
+    (value.finishedOn === undefined || isDateTime(value.finishedOn))
+  );
+}
+
+const DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/**
+ * core's `Timestamp` (`z.iso.datetime({ offset: true })`): RFC 3339 with seconds, `Z` or a `±hh:mm`
+ * offset, and a day that exists in its month (Gregorian leap years), as zod's pattern has it.
+ */
+export function isDateTime(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const m = DATE_TIME.exec(value);
+  if (m === null) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days !== undefined && day >= 1 && day <= days;
 }
 
 /** A subject of a v1 statement: a ResourceDescriptor with a non-empty digest (core's SubjectSchema). */

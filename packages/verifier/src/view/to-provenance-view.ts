@@ -1,13 +1,5 @@
-import {
-  ProvenanceV02Schema,
-  ProvenanceV1Schema,
-  SLSA_PROVENANCE_V02,
-  SLSA_PROVENANCE_V1,
-  STATEMENT_V01_TYPE,
-  STATEMENT_V1_TYPE,
-  StatementV01Schema,
-  StatementV1Schema,
-} from '@provenant/core';
+import { SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1, STATEMENT_V01_TYPE, STATEMENT_V1_TYPE } from '@provenant/core/verification';
+import { coreSchemas } from '../lazy-modules.ts';
 import type { Finding } from '../finding.ts';
 import { formatPath } from '../issue-path.ts';
 import { parsePayloadJson } from '../read-payload.ts';
@@ -26,9 +18,13 @@ interface SafeParser<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
 }
 
-/** A schema, and optionally a quicker test of parsed JSON that accepts a subset of it, read as it is (quick-schemas.ts). */
+/**
+ * A schema, and optionally a quicker test of parsed JSON that accepts a subset of it, read as it is
+ * (quick-schemas.ts). `exact` is core's zod schema, loaded on first use: a statement the quick test
+ * accepts never needs it, so verification workers do not load zod at all.
+ */
 interface Schema<T> {
-  exact: SafeParser<T>;
+  exact: () => SafeParser<T>;
   quick?: (json: unknown) => boolean;
 }
 
@@ -39,13 +35,13 @@ interface Adapter<T> {
 
 /** One adapter per predicate version. Other predicate types get a view without predicate fields. */
 const ADAPTERS: Record<string, Adapter<never>> = {
-  [SLSA_PROVENANCE_V1]: { schema: { exact: ProvenanceV1Schema, quick: isProvenanceV1 }, adapt: viewOfSlsaV1 } as Adapter<never>,
-  [SLSA_PROVENANCE_V02]: { schema: { exact: ProvenanceV02Schema }, adapt: viewOfSlsaV02 } as Adapter<never>,
+  [SLSA_PROVENANCE_V1]: { schema: { exact: () => coreSchemas().ProvenanceV1Schema, quick: isProvenanceV1 }, adapt: viewOfSlsaV1 } as Adapter<never>,
+  [SLSA_PROVENANCE_V02]: { schema: { exact: () => coreSchemas().ProvenanceV02Schema }, adapt: viewOfSlsaV02 } as Adapter<never>,
 };
 
 const STATEMENT_SCHEMAS: Record<string, Schema<{ _type: string; predicateType: string; subject: { name?: string; digest?: Record<string, string> }[]; predicate?: unknown }>> = {
-  [STATEMENT_V1_TYPE]: { exact: StatementV1Schema, quick: isStatementV1 },
-  [STATEMENT_V01_TYPE]: { exact: StatementV01Schema },
+  [STATEMENT_V1_TYPE]: { exact: () => coreSchemas().StatementV1Schema, quick: isStatementV1 },
+  [STATEMENT_V01_TYPE]: { exact: () => coreSchemas().StatementV01Schema },
 };
 
 /**
@@ -54,7 +50,7 @@ const STATEMENT_SCHEMAS: Record<string, Schema<{ _type: string; predicateType: s
  */
 function parse<T>(schema: Schema<T>, value: unknown, fromJson: boolean): ReturnType<SafeParser<T>['safeParse']> {
   if (fromJson && schema.quick?.(value) === true) return { success: true, data: value as T };
-  return schema.exact.safeParse(value);
+  return schema.exact().safeParse(value);
 }
 
 /**

@@ -7,7 +7,7 @@ import { createTrust, resolveBatchTargets, verifyBatch } from '@provenant/verifi
 import { bundleFromJSON } from '@sigstore/bundle';
 import { PublicKeyDetails, type TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
-import { type Row, printTable, timeAsync } from './harness.ts';
+import { type Row, median, printTable } from './harness.ts';
 
 interface Ctx {
   work: string;
@@ -21,7 +21,7 @@ const BUILDER_ID = 'https://provenant.dev/builders/github-actions@v1';
  * artifact: `verifyBatch` as `verify --batch` runs it (up to a thread per core, workers started
  * inside the measurement, as many as the estimated work repays) against a single-threaded loop over @sigstore/verify that is told which
  * bundle belongs to which artifact (no index to build) and checks signature and subject only, no
- * policy. Each statement carries BENCH_BATCH_DEPS resolved dependencies (default 190, as provenant's
+ * policy. Runs alternate between the three measurements (median of 7 each). Each statement carries BENCH_BATCH_DEPS resolved dependencies (default 190, as provenant's
  * own build records), since that is what real provenance weighs. Wall time, median of 5 runs.
  */
 export async function benchBatch({ work }: Ctx): Promise<void> {
@@ -53,10 +53,21 @@ export async function benchBatch({ work }: Ctx): Promise<void> {
     }
   };
 
-  const runs = 5;
-  const single = await timeAsync(() => ours(1), runs);
-  const parallel = await timeAsync(() => ours(), runs);
-  const baseline = await timeAsync(theirs, runs);
+  // Interleaved, one run of each per round, so that the machine's drift (other tenants, clock
+  // changes; the same loop varies ±30% between minutes here) hits all three alike.
+  const runs = 7;
+  await ours(1);
+  await ours();
+  await theirs();
+  const times = { single: [] as number[], parallel: [] as number[], baseline: [] as number[] };
+  for (let r = 0; r < runs; r++) {
+    times.single.push(await timed(() => ours(1)));
+    times.parallel.push(await timed(() => ours()));
+    times.baseline.push(await timed(theirs));
+  }
+  const single = median(times.single);
+  const parallel = median(times.parallel);
+  const baseline = median(times.baseline);
   const rows: Row[] = [
     {
       name: `batch verify ${count} attestations (wall, ${deps} deps each)`,
@@ -107,4 +118,10 @@ async function writeFixture(dir: string, count: number, deps: number): Promise<{
     writeFileSync(join(dir, 'att', `a${i}.sigstore.json`), serializeBundle(await signStatementToBundle(Buffer.from(JSON.stringify(statement)), signer)));
   }
   return { pem: keys.publicKeyPem, keyId: createTrust({ publicKeys: [keys.publicKeyPem] }).publicKeys[0]!.keyId };
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }

@@ -132,6 +132,26 @@ describe('OCI registries', () => {
     assert.equal(json.satisfiedBy, 0);
   });
 
+  it('verify-image --vsa-out writes a signed VSA for oci://NAME@DIGEST naming the attestation used; it verifies as evidence', async () => {
+    const digest = await pushTestImage('vsa');
+    await attestImage(`${registry.host}/vsa:v1`, '--push');
+    const vsa = join(dir, 'image.vsa.json');
+    const r = await runCliInProcess(['verify-image', `${registry.host}/vsa:v1`, '--key', pub, '--vsa-out', vsa, '--vsa-key', key]);
+    passed(r);
+    assert.match(r.stderr, new RegExp(`wrote .*image\\.vsa\\.json: VSA PASSED at SLSA_BUILD_LEVEL_\\d for oci://${registry.host}/vsa@${digest}`));
+    const statement = JSON.parse(Buffer.from(JSON.parse(await readFile(vsa, 'utf8')).dsseEnvelope.payload, 'base64').toString('utf8'));
+    assert.equal(statement.predicateType, 'https://slsa.dev/verification_summary/v1');
+    assert.deepEqual(statement.subject[0].digest, { sha256: digest.slice(7) });
+    assert.equal(statement.predicate.resourceUri, `oci://${registry.host}/vsa@${digest}`);
+    const index = await new RegistryClient(registry.host, 'vsa').getManifest(referrersTag(digest));
+    const referrer = index!.json.manifests![0]!.digest;
+    assert.deepEqual(statement.predicate.inputAttestations, [{ uri: `oci://${registry.host}/vsa@${referrer}`, digest: { sha256: referrer.slice(7) } }]);
+    const level = /SLSA_BUILD_LEVEL_\d/.exec(r.stderr)![0];
+    passed(
+      await runCliInProcess(['verify', digest, '--vsa', '--bundle', vsa, '--key', pub, '--vsa-verifier-id', 'https://provenant.dev/verifier/v1', '--vsa-resource-uri', `oci://${registry.host}/vsa@${digest}`, '--vsa-level', level]),
+    );
+  });
+
   it('policy requiredAttestations over the registry: provenance + SBOM PASSED; provenance alone ATTESTATION_MISSING', async () => {
     const policy = join(dir, 'require-sbom.yaml');
     await writeFile(policy, ['apiVersion: provenant.dev/v1', 'kind: Policy', 'requiredAttestations:', `  - ${PROVENANCE}`, '  - https://cyclonedx.org/bom', ''].join('\n'));

@@ -25,6 +25,18 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** `--vsa-out` and how to sign it: `verify` and `verify-image` (commands/verify-vsa.ts, docs/vsa.md). */
+function addVsaOutOptions(cmd: Command): Command {
+  return cmd
+    .option('--vsa-out <file>', 'also write a signed SLSA Verification Summary Attestation of this verification (PASSED or FAILED)')
+    .option('--vsa-key <file>', '--vsa-out: PEM private key to sign the VSA with (otherwise keyless)')
+    .option('--vsa-key-passphrase-env <var>', '--vsa-out: environment variable holding the key passphrase', 'PROVENANT_KEY_PASSPHRASE')
+    .option('--vsa-keyless', "--vsa-out: sign keyless (a Fulcio certificate for this job's OIDC identity, logged in Rekor)")
+    .option('--vsa-identity-token <token|@file>', '--vsa-out: OIDC token for keyless signing')
+    .option('--vsa-signing-config <file>', '--vsa-out: Sigstore SigningConfig v0.2 for keyless signing')
+    .option('--vsa-policy-uri <uri>', '--vsa-out: the policy uri to record (default: the policy file, or a data: URI of the policy applied)');
+}
+
 /**
  * Options shared by `attest` and `sign`: how to sign. `--key` signs with a key; otherwise keyless
  * (Fulcio certificate for the job's OIDC identity, Rekor entry, optional TSA timestamp), chosen
@@ -99,13 +111,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .requiredOption('--out <file>', 'where to write the bundle')
     .action(action(() => import('./commands/sign.ts')));
 
-  addRegistryOptions(addTrustPolicyOptions(
+  addVsaOutOptions(addRegistryOptions(addTrustPolicyOptions(
     program
       .command('verify')
       .description('verify an artifact against its attestation, trusted keys or keyless identities, and a policy; prints PASSED or FAILED')
       .argument('<artifact>', 'artifact path, or sha256:<hex> / sha384:<hex> / sha512:<hex>, or oci://REGISTRY/REPO[:TAG|@sha256:<hex>]; with --batch: a directory, a glob or a sha256sum manifest')
       .option('--bundle <file>', 'Sigstore bundle, DSSE envelope or JSONL of them (required, except with --batch and oci://); repeatable: all their attestations are verified together', collect, []),
-  ))
+  )))
     .option('--tuf-refresh', 'fetch the current Sigstore trusted root through TUF (network) instead of using the copy shipped offline')
       .option('--tuf-mirror <url>', 'TUF repository for --tuf-refresh (default https://tuf-repo-cdn.sigstore.dev)')
       .option('--tuf-root <file>', 'TUF root.json to start from, for a --tuf-mirror provenant ships none for')
@@ -117,13 +129,6 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .option('--jobs <n>', '--batch: threads to use (default: the number of cores)')
       .option('--trust-record <file>', '--batch: what was accepted last time per artifact name; weaker provenance fails (PROVENANCE_DOWNGRADE); updated when all pass')
       // Results as attestations (commands/verify-vsa.ts, docs/vsa.md).
-      .option('--vsa-out <file>', 'also write a signed SLSA Verification Summary Attestation of this verification (PASSED or FAILED)')
-      .option('--vsa-key <file>', '--vsa-out: PEM private key to sign the VSA with (otherwise keyless)')
-      .option('--vsa-key-passphrase-env <var>', '--vsa-out: environment variable holding the key passphrase', 'PROVENANT_KEY_PASSPHRASE')
-      .option('--vsa-keyless', '--vsa-out: sign keyless (a Fulcio certificate for this job\'s OIDC identity, logged in Rekor)')
-      .option('--vsa-identity-token <token|@file>', '--vsa-out: OIDC token for keyless signing')
-      .option('--vsa-signing-config <file>', '--vsa-out: Sigstore SigningConfig v0.2 for keyless signing')
-      .option('--vsa-policy-uri <uri>', '--vsa-out: the policy uri to record (default: the policy file, or a data: URI of the policy applied)')
       .option('--vsa', 'verify --bundle as a VSA (evidence from a trusted verifier) instead of as provenance')
       .option('--vsa-verifier-id <id>', '--vsa: an accepted verifier.id, repeatable; --vsa-out: the id to write (default https://provenant.dev/verifier/v1)', collect, [])
       .option('--vsa-resource-uri <uri>', '--vsa: the resourceUri the VSA must name; --vsa-out: the one to write (default: the file name, or the digest)')
@@ -131,16 +136,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .option('--vsa-dependency-level <level>', '--vsa: every dependency dependencyLevels counts must be at this level or higher')
       .action(action(() => import('./commands/verify.ts')));
 
-  addRegistryOptions(
+  addVsaOutOptions(addRegistryOptions(
     addTrustPolicyOptions(
       program
         .command('verify-image')
         .description("verify a container image against its attestations in the registry (referrers API, tag index, cosign's legacy .att): a tag is resolved once, the digest is verified")
         .argument('<image>', '[oci://]REGISTRY/REPO[:TAG|@sha256:<hex>]')
         .option('--bundle <file>', 'verify these attestations against the image digest instead of the registry\'s; repeatable', collect, [])
-        .option('--json', 'print the result object as JSON on stdout'),
+        .option('--json', 'print the result object as JSON on stdout')
+        .option('--vsa-verifier-id <id>', '--vsa-out: the verifier id to write (default https://provenant.dev/verifier/v1)', collect, [])
+        .option('--vsa-resource-uri <uri>', '--vsa-out: the resourceUri to write (default oci://REGISTRY/REPO@sha256:<digest>)'),
     ),
-  ).action(action(() => import('./commands/verify-image.ts')));
+  )).action(action(() => import('./commands/verify-image.ts')));
 
   addRegistryOptions(
     program

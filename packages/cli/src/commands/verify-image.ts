@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { ProvenantError } from '@provenant/core';
 import { type ImageVerifyResult, loadAttestationFile, verifyImage } from '@provenant/verifier';
 import { EXIT } from '../exit-codes.ts';
@@ -5,27 +7,42 @@ import type { Io } from '../output.ts';
 import { type RegistryFlags, registryOptionsFromFlags } from '../registry-options.ts';
 import { type TrustPolicyFlags, trustPolicyFromFlags } from '../verify-options.ts';
 import { render } from './verify.ts';
+import type { VsaFlags } from './verify-vsa.ts';
 
-export interface VerifyImageFlags extends TrustPolicyFlags, RegistryFlags {
+export interface VerifyImageFlags extends TrustPolicyFlags, RegistryFlags, Omit<VsaFlags, 'bundle' | 'policy'> {
   bundle: string[];
   json?: boolean;
-  vsa?: boolean;
-  vsaOut?: string;
 }
 
 /** `provenant verify-image REF` and `provenant verify oci://REF`. */
 export async function run(reference: string, flags: VerifyImageFlags, _cmd: unknown, io: Io): Promise<number> {
-  if (flags.vsa === true || flags.vsaOut !== undefined) throw new ProvenantError('USAGE', '--vsa and --vsa-out take a file or digest artifact, not an image');
+  if (flags.vsa === true) throw new ProvenantError('USAGE', '--vsa verifies a VSA file: run `provenant verify sha256:<image digest> --vsa --bundle FILE ...`');
   const { trust, policy, advisories } = await trustPolicyFromFlags(flags);
+  // Settled first: a bad VSA key or a missing OIDC token fails before the registry is asked anything.
+  const vsa = flags.vsaOut === undefined ? undefined : await (await import('./verify-vsa.ts')).prepareVsaOut(flags);
   const given = flags.bundle.length === 0 ? undefined : (await Promise.all(flags.bundle.map((path) => loadAttestationFile(path)))).flat();
+  const now = new Date();
   const result = await verifyImage({
     reference,
     trust,
     policy,
+    now,
     registry: await registryOptionsFromFlags(flags),
     ...(advisories === undefined ? {} : { advisories }),
     ...(given === undefined ? {} : { attestations: given }),
   });
+  if (vsa !== undefined) {
+    const { name, digest } = result.image;
+    await vsa.write({
+      result,
+      policy,
+      artifact: { sha256: digest.slice('sha256:'.length) },
+      resourceUri: flags.vsaResourceUri ?? `oci://${name}@${digest}`,
+      inputAttestations: await inputAttestations(result, flags.bundle),
+      now,
+      io,
+    });
+  }
   if (flags.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout(renderImage(result));
   return result.ok ? EXIT.OK : EXIT.VERIFICATION_FAILED;
@@ -49,4 +66,15 @@ function renderImage(result: ImageVerifyResult): string {
     lines.push(`    [${i}] ${a.source}${a.manifestDigest ? ` ${a.manifestDigest}` : ''} ${a.predicateType ?? '(predicate type unknown)'}: ${mark}`);
   });
   return `${[...lines, ...rest].join('\n')}`;
+}
+
+/**
+ * The attestations a VSA names as its inputs: the ones that verified (all of them when the
+ * verification failed), as `oci://NAME@<referrer manifest digest>`, or the --bundle files with the
+ * SHA-256 of their bytes.
+ */
+async function inputAttestations(result: ImageVerifyResult, bundles: readonly string[]): Promise<{ uri: string; digest: Record<string, string> }[]> {
+  if (bundles.length > 0) return Promise.all(bundles.map(async (path) => ({ uri: path, digest: { sha256: createHash('sha256').update(await readFile(path)).digest('hex') } })));
+  const used = result.ok ? result.attestations.filter((a) => a.ok) : result.attestations;
+  return used.flatMap((a) => (a.manifestDigest === undefined ? [] : [{ uri: `oci://${result.image.name}@${a.manifestDigest}`, digest: { sha256: a.manifestDigest.slice('sha256:'.length) } }]));
 }

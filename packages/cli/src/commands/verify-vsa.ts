@@ -81,11 +81,45 @@ async function verifyVsaEvidence(input: VerifyInput, flags: VsaFlags): Promise<V
 
 /** Verifies as `verify` does, then writes the VSA of the decision (signed) to --vsa-out. */
 async function verifyAndWriteVsa(input: VerifyInput, artifactArg: string, flags: VsaFlags, io: Io): Promise<VerifyResult> {
+  const vsa = await prepareVsaOut(flags);
+  const artifact = await artifactDigests(input);
+  const bundleBytes = await readFile(flags.bundle).catch((err: NodeJS.ErrnoException) => {
+    throw new ProvenantError('FILE_UNREADABLE', `cannot read ${flags.bundle}: ${err.code ?? 'error'}`);
+  });
+  const now = input.now ?? new Date();
+  const result = await verify({ ...input, artifact: { digest: artifact }, now });
+  await vsa.write({
+    result,
+    policy: input.policy,
+    artifact,
+    resourceUri: flags.vsaResourceUri ?? defaultResourceUri(artifactArg, artifact),
+    inputAttestations: [{ uri: flags.bundle, digest: { sha256: sha256(bundleBytes) } }],
+    now,
+    io,
+  });
+  return result;
+}
+
+/** What a VSA records of one verification. */
+export interface VsaRecord {
+  result: VerifyResult;
+  policy: Policy;
+  artifact: ArtifactDigests;
+  resourceUri: string;
+  inputAttestations: { uri: string; digest: Record<string, string> }[];
+  now: Date;
+  io: Io;
+}
+
+/**
+ * `--vsa-out`: checks the VSA flags and settles the signing (a bad key or a missing OIDC token
+ * fails before anything is verified), and returns the writer of the signed VSA of a decision.
+ */
+export async function prepareVsaOut(flags: Omit<VsaFlags, 'bundle'>): Promise<{ write(record: VsaRecord): Promise<void> }> {
   const out = flags.vsaOut!;
   if ((flags.vsaVerifierId?.length ?? 0) > 1) throw new ProvenantError('USAGE', '--vsa-out writes one verifier id: give --vsa-verifier-id once');
   const vsaOnly = [flags.vsaLevel?.length ? '--vsa-level' : '', flags.vsaDependencyLevel === undefined ? '' : '--vsa-dependency-level'].filter(Boolean);
   if (vsaOnly.length > 0) throw new ProvenantError('USAGE', `${vsaOnly.join(', ')} only apply with --vsa (verifying a VSA)`);
-  // Settled before anything is hashed, so that a bad key or a missing OIDC token fails fast.
   const signFlags: SignFlags = {
     out,
     format: 'sigstore',
@@ -99,28 +133,24 @@ async function verifyAndWriteVsa(input: VerifyInput, artifactArg: string, flags:
     if (isProvenantError(err) && err.code === 'USAGE') throw new ProvenantError('USAGE', `--vsa-out: ${err.message.replaceAll('--key', '--vsa-key').replaceAll('--keyless', '--vsa-keyless')}`);
     throw err;
   });
-  const artifact = await artifactDigests(input);
-  const policy = await policyDescriptor(input.policy, flags);
-  const bundleBytes = await readFile(flags.bundle).catch((err: NodeJS.ErrnoException) => {
-    throw new ProvenantError('FILE_UNREADABLE', `cannot read ${flags.bundle}: ${err.code ?? 'error'}`);
-  });
-  const now = input.now ?? new Date();
-  const result = await verify({ ...input, artifact: { digest: artifact }, now });
-  const level = computeBuildLevel(result, input.policy).level;
-  const resourceUri = flags.vsaResourceUri ?? defaultResourceUri(artifactArg, artifact);
-  const { payload } = buildVsa({
-    verifier: { id: flags.vsaVerifierId?.[0] ?? PROVENANT_VERIFIER_ID, version: { provenant: VERSION } },
-    timeVerified: now,
-    resourceUri,
-    subject: { name: result.subjects[0]?.name ?? resourceUri, digest: artifact },
-    policy,
-    inputAttestations: [{ uri: flags.bundle, digest: { sha256: sha256(bundleBytes) } }],
-    passed: result.ok,
-    level,
-  });
-  const { signedBy } = await signAndWrite(payload, signing, signFlags);
-  io.stderr(`wrote ${out}: VSA ${result.ok ? `PASSED at ${buildLevelName(level)}` : 'FAILED'} for ${resourceUri}, signed ${signedBy}\n`);
-  return result;
+  return {
+    async write(record) {
+      const { result, artifact, resourceUri } = record;
+      const level = computeBuildLevel(result, record.policy).level;
+      const { payload } = buildVsa({
+        verifier: { id: flags.vsaVerifierId?.[0] ?? PROVENANT_VERIFIER_ID, version: { provenant: VERSION } },
+        timeVerified: record.now,
+        resourceUri,
+        subject: { name: result.subjects[0]?.name ?? resourceUri, digest: artifact },
+        policy: await policyDescriptor(record.policy, flags),
+        inputAttestations: record.inputAttestations,
+        passed: result.ok,
+        level,
+      });
+      const { signedBy } = await signAndWrite(payload, signing, signFlags);
+      record.io.stderr(`wrote ${out}: VSA ${result.ok ? `PASSED at ${buildLevelName(level)}` : 'FAILED'} for ${resourceUri}, signed ${signedBy}\n`);
+    },
+  };
 }
 
 /**
@@ -140,7 +170,7 @@ async function artifactDigests(input: VerifyInput): Promise<ArtifactDigests> {
  * there is no file), the policy applied is the sorted-key JSON of what was used: its digest, and
  * as uri a `data:` URI holding it (or --vsa-policy-uri), so that the VSA names what decided.
  */
-async function policyDescriptor(policy: Policy, flags: VsaFlags): Promise<{ uri: string; digest: { sha256: string } }> {
+async function policyDescriptor(policy: Policy, flags: Pick<VsaFlags, 'policy' | 'vsaPolicyUri'>): Promise<{ uri: string; digest: { sha256: string } }> {
   const effective = stableStringify(policy);
   if (flags.policy !== undefined) {
     const bytes = await readFile(flags.policy);

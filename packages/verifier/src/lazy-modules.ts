@@ -17,22 +17,26 @@ const loaded: { core?: typeof Core; dependencyPolicy?: typeof DependencyPolicy; 
 
 /** semver: dependency version ranges and order, versioned tags. */
 export function semver(): typeof semverModule {
-  return (loaded.semver ??= load('semver') as typeof semverModule);
+  loaded.semver ??= load('semver') as typeof semverModule;
+  return loaded.semver;
 }
 
 /** packageurl-js: reading a dependency's purl. */
 export function packageUrl(): typeof PackageUrl {
-  return (loaded.packageUrl ??= load('packageurl-js') as typeof PackageUrl);
+  loaded.packageUrl ??= load('packageurl-js') as typeof PackageUrl;
+  return loaded.packageUrl;
 }
 
 /** picomatch: ref patterns (`refs/tags/v*`). */
 export function picomatch(): typeof picomatchModule {
-  return (loaded.picomatch ??= load('picomatch') as typeof picomatchModule);
+  loaded.picomatch ??= load('picomatch') as typeof picomatchModule;
+  return loaded.picomatch;
 }
 
 /** @noble/curves' NIST curves: ECDSA over a bare digest, which node:crypto cannot verify. */
 export function nobleNist(): typeof NobleNist {
-  return (loaded.nobleNist ??= load('@noble/curves/nist.js') as typeof NobleNist);
+  loaded.nobleNist ??= load('@noble/curves/nist.js') as typeof NobleNist;
+  return loaded.nobleNist;
 }
 
 /**
@@ -40,7 +44,8 @@ export function nobleNist(): typeof NobleNist {
  * checks of view/quick-schemas.ts leave to zod (a v0.1 statement, a v0.2 predicate, an invalid one).
  */
 export function coreSchemas(): typeof Core {
-  return (loaded.core ??= load('@provenant/core') as typeof Core);
+  loaded.core ??= load('@provenant/core') as typeof Core;
+  return loaded.core;
 }
 
 // This module's own extension: .ts when run from source (tests), .js from dist.
@@ -48,5 +53,6 @@ const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 /** dependencies/dependency-policy (zod): checking a policy's `dependencies` section. */
 export function dependencyPolicyModule(): typeof DependencyPolicy {
-  return (loaded.dependencyPolicy ??= load(`./dependencies/dependency-policy${OWN_EXTENSION}`) as typeof DependencyPolicy);
+  loaded.dependencyPolicy ??= load(`./dependencies/dependency-policy${OWN_EXTENSION}`) as typeof DependencyPolicy;
+  return loaded.dependencyPolicy;
 }

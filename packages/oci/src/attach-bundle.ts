@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { ProvenantError, isProvenantError } from '@provenant/core';
+import { ProvenantError, isProvenantError } from '@provenant/core/verification';
 import { discoverAttestations } from './discover-attestations.ts';
 import { type ImageReference, imageName } from './image-reference.ts';
 import { type RegistryClient, sha256 } from './registry-client.ts';

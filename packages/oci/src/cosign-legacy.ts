@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { ProvenantError } from '@provenant/core';
+import { ProvenantError } from '@provenant/core/verification';
 
 /** cosign's legacy layout: one layer per attestation, a DSSE envelope with its evidence in annotations. */
 export const DSSE_LAYER_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';

@@ -1,4 +1,4 @@
-import { ProvenantError, isProvenantError } from '@provenant/core';
+import { ProvenantError, isProvenantError } from '@provenant/core/verification';
 import { DSSE_LAYER_MEDIA_TYPE, legacyLayerToAttestation } from './cosign-legacy.ts';
 import { type Descriptor, type RegistryClient, cosignAttestationTag } from './registry-client.ts';
 

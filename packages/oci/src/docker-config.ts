@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ProvenantError } from '@provenant/core';
+import { ProvenantError } from '@provenant/core/verification';
 import { DOCKER_HUB } from './image-reference.ts';
 
 /** Credentials for one registry. Never printed, logged or written anywhere by provenant. */

@@ -1,4 +1,4 @@
-import { ProvenantError } from '@provenant/core';
+import { ProvenantError } from '@provenant/core/verification';
 
 /**
  * An image reference split into its parts, with Docker's defaults applied (a bare `alpine` is

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAX_BUNDLE_BYTES, ProvenantError } from '@provenant/core';
+import { MAX_BUNDLE_BYTES, ProvenantError } from '@provenant/core/verification';
 import { type RegistryOptions, type RegistryResponse, RegistryTransport } from './registry-transport.ts';
 
 /** An OCI content descriptor (image-spec descriptor.md), the fields provenant reads. */

@@ -1,4 +1,4 @@
-import { ProvenantError, isProvenantError } from '@provenant/core';
+import { ProvenantError, isProvenantError } from '@provenant/core/verification';
 import type { RegistryCredentials } from './docker-config.ts';
 import { DOCKER_HUB } from './image-reference.ts';
 

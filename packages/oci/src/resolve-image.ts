@@ -1,4 +1,4 @@
-import { ProvenantError } from '@provenant/core';
+import { ProvenantError } from '@provenant/core/verification';
 import { dockerCredentials } from './docker-config.ts';
 import { type ImageReference, formatImageReference, imageName } from './image-reference.ts';
 import { DOCKER_MANIFEST_LIST, type FetchedManifest, OCI_INDEX, RegistryClient } from './registry-client.ts';

@@ -1,4 +1,4 @@
-import { isProvenantError } from '@provenant/core';
+import { isProvenantError } from '@provenant/core/verification';
 
 /** Where the CLI writes; injected so commands run in-process in tests. */
 export interface Io {

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { ProvenantError } from '@provenant/core';
+import { ProvenantError } from '@provenant/core/verification';
 import type { RegistryOptions } from '@provenant/oci';
 
 /** The registry flags of `attest --subject-image`, `verify oci://`, `verify-image` and `attach`. */

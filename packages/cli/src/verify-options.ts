@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { ProvenantError } from '@provenant/core';
+import { ProvenantError } from '@provenant/core/verification';
 import { readFile } from 'node:fs/promises';
 import type { AdvisoryIndex, Policy, TrustMaterial, TrustOptions, TrustedRootOptions } from '@provenant/verifier';
 import { addIdentityOptions } from './commands/sigstore-identity-flags.ts';
@@ -61,9 +61,10 @@ export interface TrustPolicy {
  * keyless: a root alone trusts no one), and the advisories of `--advisories` or of the policy file.
  */
 export async function trustPolicyFromFlags(flags: TrustPolicyFlags, extraRoots: readonly TrustedRootOptions[] = []): Promise<TrustPolicy> {
-  const { createTrust, durationToMs, loadAdvisories, parsePolicy } = await import('@provenant/verifier');
+  // The verify entry only: the policy-file reader (yaml, zod) and the OSV reader load when asked for.
+  const { createTrust, durationToMs } = await import('@provenant/verifier/verify');
   const { applySlsaVerifierFlags } = await import('./commands/slsa-verifier-flags.ts');
-  const policy: Policy = flags.policy ? parsePolicy(await readText(flags.policy, 'policy', MAX_POLICY_BYTES), flags.policy) : {};
+  const policy: Policy = flags.policy ? (await import('@provenant/verifier')).parsePolicy(await readText(flags.policy, 'policy', MAX_POLICY_BYTES), flags.policy) : {};
   if (flags.sourceRef.length > 0) policy.source = { ...policy.source, refs: flags.sourceRef };
   if (flags.buildType.length > 0) policy.buildTypes = flags.buildType;
   if (flags.predicateType.length > 0) policy.predicateTypes = flags.predicateType;
@@ -85,7 +86,7 @@ export async function trustPolicyFromFlags(flags: TrustPolicyFlags, extraRoots: 
   const trust = createTrust(trustOptions);
   const advisoryDir = flags.advisories ?? policyAdvisoryDir(policy, flags.policy);
   if (advisoryDir === undefined) return { trust, trustOptions, policy };
-  return { trust, trustOptions, policy, advisories: await loadAdvisories(advisoryDir) };
+  return { trust, trustOptions, policy, advisories: await (await import('@provenant/verifier')).loadAdvisories(advisoryDir) };
 }
 
 /** Trusted roots are a few kB; GitHub's, with years of CAs, under 100 kB. */
@@ -94,7 +95,7 @@ const MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
 /** Reads `--trusted-root` files; each is validated once by createTrust (TRUSTED_ROOT_INVALID). */
 export async function readTrustedRoots(paths: readonly string[]): Promise<TrustedRootOptions[]> {
   if (paths.length === 0) return [];
-  const { parseTrustedRootText } = await import('@provenant/verifier');
+  const { parseTrustedRootText } = await import('@provenant/verifier/verify');
   return Promise.all(paths.map(async (path) => ({ root: parseTrustedRootText(await readText(path, 'trusted root', MAX_TRUSTED_ROOT_BYTES), path), source: path })));
 }
 

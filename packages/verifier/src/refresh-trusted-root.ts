@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ProvenantError } from '@provenant/core';
+import { ProvenantError } from '@provenant/core/verification';
 import { type TrustedRootOptions, parseTrustedRootText } from './trusted-root.ts';
 
 /** The Sigstore public-good TUF repository, whose initial root.json @sigstore/tuf ships. */

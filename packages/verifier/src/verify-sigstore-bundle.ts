@@ -1,4 +1,4 @@
-import { INTOTO_PAYLOAD_TYPE, type LoadedAttestation } from '@provenant/core';
+import { INTOTO_PAYLOAD_TYPE, type LoadedAttestation } from '@provenant/core/verification';
 import { messageSubject, verifyMessageDigest } from './checks/signed-blob.ts';
 import { verifySigner } from './checks/signer.ts';
 import { type ArtifactDigests, matchingSubjects, verifySubjectDigest } from './checks/subject.ts';

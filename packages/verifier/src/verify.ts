@@ -8,7 +8,7 @@ import {
   digestFile,
   isSubjectAlgorithm,
   requireDigestRef,
-} from '@provenant/core';
+} from '@provenant/core/verification';
 import type { ArtifactDigests } from './checks/subject.ts';
 import { DEFAULT_PREDICATE_TYPES } from './policy.ts';
 import { missingAttestations } from './required-attestations.ts';

@@ -1,4 +1,4 @@
-import { ProvenantError } from '@provenant/core';
+import { ProvenantError } from '@provenant/core/verification';
 import type { IdentityPolicy } from '@provenant/verifier';
 import { EXTENSION_NAMES, extensionFlag } from './sigstore-identity-flags.ts';
 

@@ -1,5 +1,5 @@
-import { ProvenantError } from '@provenant/core';
-import { type Policy, builderConstraintOf, normaliseSourceUri, parseBuilderId, parseVersionedTag, sourceUriFromSlsaVerifier } from '@provenant/verifier';
+import { ProvenantError } from '@provenant/core/verification';
+import { type Policy, builderConstraintOf, normaliseSourceUri, parseBuilderId, parseVersionedTag, sourceUriFromSlsaVerifier } from '@provenant/verifier/verify';
 
 /** The `provenant verify` flags that mean what slsa-verifier's do. */
 export interface SlsaVerifierFlags {

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
-import { ProvenantError, parseDigestRef } from '@provenant/core';
-import { type TrustedRootOptions, type VerifyResult, defaultTufCachePath, loadAttestationFile, refreshTrustedRoot, verify } from '@provenant/verifier';
+import { ProvenantError, parseDigestRef } from '@provenant/core/verification';
+import { type TrustedRootOptions, type VerifyResult, defaultTufCachePath, loadAttestationFile, refreshTrustedRoot, verify } from '@provenant/verifier/verify';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
 import { type TrustPolicyFlags, readText, trustPolicyFromFlags } from '../verify-options.ts';

@@ -1,0 +1,16 @@
+// `@provenant/verifier/verify`: verifying files and digests with keys or keyless identities, and
+// the slsa-verifier flag vocabulary, without the policy-file reader (yaml), the zod schemas or the
+// other commands' code. `provenant verify` starts from this entry (about half the start-up of the
+// full one) and loads the rest only when a --policy file or --advisories directory asks for it.
+export { type ArtifactInput, type AttestationInput, type VerifyInput, type VerifyLoadedInput, verify, verifyLoaded } from './verify.ts';
+export type { VerifyResult } from './verify-attestation.ts';
+export { createTrust, type TrustMaterial, type TrustOptions } from './trust.ts';
+export { type TrustedRootOptions, loadTrustedRoot, parseTrustedRootText } from './trusted-root.ts';
+export { defaultTufCachePath, refreshTrustedRoot } from './refresh-trusted-root.ts';
+export { loadAttestationFile } from './load-attestations.ts';
+export { durationToMs } from './duration.ts';
+export { builderConstraintOf, parseBuilderId } from './builder-id.ts';
+export { normaliseSourceUri, sourceUriFromSlsaVerifier } from './source-uri.ts';
+export { parseVersionedTag } from './versioned-tag.ts';
+export type { Policy } from './policy.ts';
+export type { IdentityPolicy } from './identity-policy.ts';

@@ -18,7 +18,7 @@ export function addRegistryOptions(cmd: Command): Command {
 /** Registry options from the flags; credentials come from the Docker config (DOCKER_CONFIG or ~/.docker/config.json). */
 export async function registryOptionsFromFlags(flags: RegistryFlags): Promise<RegistryOptions> {
   // The same duration syntax as `fetch --timeout`.
-  const { parseTimeout } = await import('@provenant/verifier');
+  const { parseTimeout } = await import('@provenant/verifier/verify');
   const text = flags.registryTimeout ?? '60s';
   const ms = parseTimeout(text);
   if (ms === undefined || ms <= 0) throw new ProvenantError('USAGE', `--registry-timeout: not a duration like 30s, 500ms or 2m: ${text.slice(0, 40)}`);

@@ -98,7 +98,7 @@ export async function loadSigningKey(flags: SignFlags): Promise<KeyObject> {
 }
 
 /** Signs payload bytes and writes the bundle (or DSSE JSONL line) atomically; returns how it was signed, for the user. */
-export async function signAndWrite(payload: Buffer, signing: Signing, flags: SignFlags): Promise<{ signedBy: string }> {
+export async function signAndWrite(payload: Buffer, signing: Signing, flags: SignFlags): Promise<{ signedBy: string; written: string }> {
   switch (signing.kind) {
     case 'key': {
       const signer = new KeySigner(signing.key);
@@ -107,11 +107,12 @@ export async function signAndWrite(payload: Buffer, signing: Signing, flags: Sig
           ? `${JSON.stringify(signToEnvelope(payload, signing.key))}\n`
           : serializeBundle(await signStatementToBundle(payload, signer));
       await writeFileAtomic(flags.out, text);
-      return { signedBy: `with key ${signer.keyId.slice(0, 16)}` };
+      return { signedBy: `with key ${signer.keyId.slice(0, 16)}`, written: text };
     }
     case 'keyless': {
       const bundle = await signStatementKeyless(payload, signing.options);
-      await writeFileAtomic(flags.out, serializeBundle(bundle));
+      const written = serializeBundle(bundle);
+      await writeFileAtomic(flags.out, written);
       const material = bundle.verificationMaterial;
       const entries = material.tlogEntries.length;
       const stamps = material.timestampVerificationData?.rfc3161Timestamps.length ?? 0;
@@ -119,6 +120,7 @@ export async function signAndWrite(payload: Buffer, signing: Signing, flags: Sig
         signedBy:
           `keyless as ${certificateIdentityOf(bundle) ?? '(unknown identity)'} (OIDC token from ${signing.identitySource}; ` +
           `${entries} transparency log ${entries === 1 ? 'entry' : 'entries'}, ${stamps} timestamp${stamps === 1 ? '' : 's'})`,
+        written,
       };
     }
   }

@@ -22,6 +22,11 @@ export type LoadedAttestation =
  */
 const BUNDLE_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(?:\.v0\.[1-9]\d*)?\+json(?:;version=0\.[1-9]\d*)?$/;
 
+/** A Sigstore bundle media type provenant reads (also an OCI artifact type: registries store bundles under it). */
+export function isSigstoreBundleMediaType(mediaType: string): boolean {
+  return BUNDLE_MEDIA_TYPE.test(mediaType);
+}
+
 /** Bundles larger than this are refused before parsing: real ones are a few kB to a few MB. */
 export const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
 

@@ -18,7 +18,7 @@ export { DigestWorker } from './digest-off-thread.ts';
 export { writeFileAtomic } from './atomic-write.ts';
 export { KEY_TYPES, type KeyType, type GeneratedKeyPair, generateKeyPair, loadPrivateKey, loadPublicKey, keyIdOf, signingHashOf } from './keys.ts';
 export { KeySigner, preloadSigning, signStatementToBundle, serializeBundle, signToEnvelope } from './signer.ts';
-export { type DecodedEnvelope, type LoadedAttestation, MAX_BUNDLE_BYTES, readAttestationFile, parseAttestations, decodeEnvelope } from './bundle-io.ts';
+export { type DecodedEnvelope, type LoadedAttestation, MAX_BUNDLE_BYTES, isSigstoreBundleMediaType, readAttestationFile, parseAttestations, decodeEnvelope } from './bundle-io.ts';
 export { DigestSetSchema, ResourceDescriptorSchema, type ResourceDescriptor } from './schemas/resource-descriptor.ts';
 export {
   STATEMENT_V1_TYPE,

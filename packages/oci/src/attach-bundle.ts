@@ -27,7 +27,7 @@ export interface AttachResult {
  */
 export async function attachBundle(options: { image: ImageReference; imageDigest: string; bundle: Uint8Array; predicateType?: string; client: RegistryClient }): Promise<AttachResult> {
   const { client, imageDigest } = options;
-  if (client.transport.origin.startsWith('http://') && !isLoopbackHost(options.image.registry)) {
+  if (client.transport.origin.startsWith('http://') && !sigstoreOciUsesHttp(options.image.registry)) {
     // @sigstore/oci speaks plain HTTP to localhost and 127.0.0.1 only.
     throw new ProvenantError('REGISTRY_INSECURE', `pushing to ${options.image.registry} over plain HTTP is not supported; only loopback registries may be plain HTTP for --push`);
   }
@@ -58,7 +58,7 @@ export async function attachBundle(options: { image: ImageReference; imageDigest
 async function findExisting(client: RegistryClient, imageDigest: string, bundleDigest: string): Promise<string | undefined> {
   const { attestations } = await discoverAttestations(client, imageDigest);
   for (const att of attestations) {
-    if (att.source !== 'cosign-att' && att.text !== undefined && sha256(Buffer.from(att.text, 'utf8')) === bundleDigest) return att.manifestDigest;
+    if (att.source !== 'cosign-att' && att.blobDigest === bundleDigest) return att.manifestDigest;
   }
   return undefined;
 }
@@ -93,7 +93,9 @@ function fromOciError(err: unknown, registry: string, imageDigest: string): Prov
   return new ProvenantError('REGISTRY_FAILED', `registry ${registry}: pushing the attestation failed: ${why}`, { cause: err });
 }
 
-function isLoopbackHost(registry: string): boolean {
-  const host = registry.replace(/:\d+$/, '');
+// Exactly @sigstore/oci's own rule (registry.js), narrower than the transport's loopback test:
+// 127.0.0.2 or [::1] would be pushed to over HTTPS by the library.
+function sigstoreOciUsesHttp(registry: string): boolean {
+  const host = new URL(`http://${registry}`).hostname;
   return host === 'localhost' || host === '127.0.0.1';
 }

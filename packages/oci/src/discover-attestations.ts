@@ -1,4 +1,4 @@
-import { ProvenantError, isProvenantError } from '@provenant/core/verification';
+import { ProvenantError, isProvenantError, isSigstoreBundleMediaType } from '@provenant/core/verification';
 import { DSSE_LAYER_MEDIA_TYPE, legacyLayerToAttestation } from './cosign-legacy.ts';
 import { type Descriptor, type RegistryClient, cosignAttestationTag } from './registry-client.ts';
 
@@ -18,13 +18,13 @@ export interface DiscoveredAttestation {
   manifestDigest: string;
   /** The bundle (or, for a key-signed legacy layer, DSSE envelope) as JSON text, when it could be read. */
   text?: string;
+  /** Digest of the layer the text was read from, checked against its bytes. */
+  blobDigest?: string;
   /** Predicate type the registry's annotations claim (unverified; for display only). */
   claimedPredicateType?: string;
   problem?: DiscoveryProblem;
 }
 
-/** Sigstore bundle media types used as OCI artifact types (v0.1–v0.3, and later v0.x). */
-export const SIGSTORE_BUNDLE_ARTIFACT_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(?:\.v0\.[1-9]\d*)?\+json(?:;version=0\.[1-9]\d*)?$/;
 const PREDICATE_TYPE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
 /** More referrers than this is refused: a registry listing thousands is hostile or broken. */
 export const MAX_REFERRERS = 256;
@@ -38,7 +38,7 @@ export const MAX_REFERRERS = 256;
  */
 export async function discoverAttestations(client: RegistryClient, digest: string): Promise<{ attestations: DiscoveredAttestation[]; referrersSource: AttestationSource }> {
   const [referrers, legacy] = await Promise.all([client.listReferrers(digest), discoverLegacy(client, digest)]);
-  const candidates = referrers.descriptors.filter((d) => d.artifactType === undefined || SIGSTORE_BUNDLE_ARTIFACT_TYPE.test(d.artifactType));
+  const candidates = referrers.descriptors.filter((d) => d.artifactType === undefined || isSigstoreBundleMediaType(d.artifactType));
   if (candidates.length > MAX_REFERRERS) {
     throw new ProvenantError('REGISTRY_FAILED', `registry ${client.transport.registry}: ${candidates.length} referrers for ${digest}, over the limit of ${MAX_REFERRERS}`);
   }
@@ -55,7 +55,7 @@ async function readReferrer(client: RegistryClient, subject: string, descriptor:
   if (manifest.digest !== descriptor.digest) return { ...base, problem: mismatch('referrer manifest', descriptor.digest, manifest.digest) };
   const artifactType = manifest.json.artifactType ?? manifest.json.config?.mediaType;
   // An untyped index entry that turns out not to be a bundle is someone else's artifact (an SBOM, a signature).
-  if (descriptor.artifactType === undefined && (artifactType === undefined || !SIGSTORE_BUNDLE_ARTIFACT_TYPE.test(artifactType))) return undefined;
+  if (descriptor.artifactType === undefined && (artifactType === undefined || !isSigstoreBundleMediaType(artifactType))) return undefined;
   if (manifest.json.subject?.digest !== subject) {
     return { ...base, problem: { code: 'SUBJECT_DIGEST_MISMATCH', message: `referrer ${descriptor.digest} names ${String(manifest.json.subject?.digest ?? 'no subject')}, not ${subject}` } };
   }
@@ -81,11 +81,11 @@ async function discoverLegacy(client: RegistryClient, digest: string): Promise<D
   );
 }
 
-async function readLayer(client: RegistryClient, layer: Descriptor, toText: (bytes: Buffer) => string): Promise<Pick<DiscoveredAttestation, 'text' | 'problem'>> {
+async function readLayer(client: RegistryClient, layer: Descriptor, toText: (bytes: Buffer) => string): Promise<Pick<DiscoveredAttestation, 'text' | 'blobDigest' | 'problem'>> {
   const blob = await client.getBlob(layer.digest);
   if (blob === undefined) return { problem: { code: 'ATTESTATION_MISSING', message: `attestation blob ${layer.digest} is listed but the registry no longer has it` } };
   if (blob.digest !== layer.digest) return { problem: mismatch('attestation blob', layer.digest, blob.digest) };
-  return { text: toText(blob.bytes) };
+  return { text: toText(blob.bytes), blobDigest: blob.digest };
 }
 
 function mismatch(what: string, expected: string, actual: string): DiscoveryProblem {

@@ -17,7 +17,7 @@ export {
   sha256,
 } from './registry-client.ts';
 export { type ImageSubject, type ResolvedImage, clientFor, imageSubjects, resolveImage } from './resolve-image.ts';
-export { type AttestationSource, type DiscoveredAttestation, type DiscoveryProblem, MAX_REFERRERS, SIGSTORE_BUNDLE_ARTIFACT_TYPE, discoverAttestations } from './discover-attestations.ts';
+export { type AttestationSource, type DiscoveredAttestation, type DiscoveryProblem, MAX_REFERRERS, discoverAttestations } from './discover-attestations.ts';
 export { DSSE_LAYER_MEDIA_TYPE, legacyLayerToAttestation } from './cosign-legacy.ts';
 export { type AttachResult, BUNDLE_V03_ARTIFACT_TYPE, attachBundle } from './attach-bundle.ts';
 export { type ImageContent, pushImage } from './push-image.ts';

@@ -55,15 +55,7 @@ export class HttpService {
   }
 
   async listen(): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = this.#server.address() as AddressInfo;
-    this.#url = `http://127.0.0.1:${port}`;
+    this.#url = `http://127.0.0.1:${await listenOnLoopback(this.#server)}`;
     return this.#url;
   }
 
@@ -136,4 +128,16 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
     if (size <= MAX_BODY_BYTES) chunks.push(buf);
   }
   return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
+}
+
+/** Listens on 127.0.0.1 at a port the OS chooses; resolves with the port, rejects on a listen error. */
+export async function listenOnLoopback(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
 }

@@ -12,47 +12,38 @@ import type semverModule from 'semver';
 // meets no digest-only signature, never loads them: ~80 modules fewer for every batch worker
 // thread to load before it can start (see sigstore-modules.ts for @sigstore/*).
 const load = createRequire(import.meta.url);
-// Kept once loaded: they are called per dependency, and require() resolves its argument each time.
-const loaded: { core?: typeof Core; dependencyPolicy?: typeof DependencyPolicy; semver?: typeof semverModule; packageUrl?: typeof PackageUrl; picomatch?: typeof picomatchModule; nobleNist?: typeof NobleNist } = {};
+// This module's own extension: .ts when run from source (tests), .js from dist.
+const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/**
+ * A getter that requires `specifier` on its first call and keeps the module: the getters are called
+ * per dependency, and require() resolves its argument each time.
+ */
+function lazy<T>(specifier: string): () => T {
+  let module: T | undefined;
+  return () => {
+    module ??= load(specifier) as T;
+    return module;
+  };
+}
 
 /** semver: dependency version ranges and order, versioned tags. */
-export function semver(): typeof semverModule {
-  loaded.semver ??= load('semver') as typeof semverModule;
-  return loaded.semver;
-}
+export const semver = lazy<typeof semverModule>('semver');
 
 /** packageurl-js: reading a dependency's purl. */
-export function packageUrl(): typeof PackageUrl {
-  loaded.packageUrl ??= load('packageurl-js') as typeof PackageUrl;
-  return loaded.packageUrl;
-}
+export const packageUrl = lazy<typeof PackageUrl>('packageurl-js');
 
 /** picomatch: ref patterns (`refs/tags/v*`). */
-export function picomatch(): typeof picomatchModule {
-  loaded.picomatch ??= load('picomatch') as typeof picomatchModule;
-  return loaded.picomatch;
-}
+export const picomatch = lazy<typeof picomatchModule>('picomatch');
 
 /** @noble/curves' NIST curves: ECDSA over a bare digest, which node:crypto cannot verify. */
-export function nobleNist(): typeof NobleNist {
-  loaded.nobleNist ??= load('@noble/curves/nist.js') as typeof NobleNist;
-  return loaded.nobleNist;
-}
+export const nobleNist = lazy<typeof NobleNist>('@noble/curves/nist.js');
 
 /**
  * @provenant/core's full entry, for its zod schemas: needed only for a statement the hand-written
  * checks of view/quick-schemas.ts leave to zod (a v0.1 statement, a v0.2 predicate, an invalid one).
  */
-export function coreSchemas(): typeof Core {
-  loaded.core ??= load('@provenant/core') as typeof Core;
-  return loaded.core;
-}
-
-// This module's own extension: .ts when run from source (tests), .js from dist.
-const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+export const coreSchemas = lazy<typeof Core>('@provenant/core');
 
 /** dependencies/dependency-policy (zod): checking a policy's `dependencies` section. */
-export function dependencyPolicyModule(): typeof DependencyPolicy {
-  loaded.dependencyPolicy ??= load(`./dependencies/dependency-policy${OWN_EXTENSION}`) as typeof DependencyPolicy;
-  return loaded.dependencyPolicy;
-}
+export const dependencyPolicyModule = lazy<typeof DependencyPolicy>(`./dependencies/dependency-policy${OWN_EXTENSION}`);

@@ -9,6 +9,7 @@ export { type TrustedRootOptions, loadTrustedRoot, parseTrustedRootText } from '
 export { defaultTufCachePath, refreshTrustedRoot } from './refresh-trusted-root.ts';
 export { loadAttestationFile } from './load-attestations.ts';
 export { durationToMs } from './duration.ts';
+export { parseTimeout } from './fetch/fetch-limits.ts';
 export { builderConstraintOf, parseBuilderId } from './builder-id.ts';
 export { normaliseSourceUri, sourceUriFromSlsaVerifier } from './source-uri.ts';
 export { parseVersionedTag } from './versioned-tag.ts';

@@ -29,13 +29,9 @@ async function readBundle(path: string): Promise<{ path: string; bytes: Buffer; 
   const loaded = parseAttestations(bytes.toString('utf8'), path);
   const only = loaded[0];
   if (loaded.length !== 1 || only?.kind !== 'bundle') throw new ProvenantError('BUNDLE_MALFORMED', `${path}: a registry stores one Sigstore bundle per artifact, not a bare envelope or JSON Lines`);
-  const payload = only.bundle.content.$case === 'dsseEnvelope' ? only.bundle.content.dsseEnvelope.payload : undefined;
-  let predicateType: string | undefined;
-  try {
-    const type = payload === undefined ? undefined : (JSON.parse(Buffer.from(payload).toString('utf8')) as { predicateType?: unknown }).predicateType;
-    if (typeof type === 'string') predicateType = type;
-  } catch {
-    predicateType = undefined;
-  }
+  // For the registry annotation only; nothing here is verified.
+  const { inspectAttestation } = await import('@provenant/verifier');
+  const type = (inspectAttestation(only).statement as { predicateType?: unknown } | undefined)?.predicateType;
+  const predicateType = typeof type === 'string' ? type : undefined;
   return { path, bytes, ...(predicateType === undefined ? {} : { predicateType }) };
 }

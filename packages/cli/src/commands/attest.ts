@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { ProvenantError, preloadSigning, writeFileAtomic } from '@provenant/core';
 import { CYCLONEDX_PREDICATE_TYPE, type ResolvedImageSubjects, buildCycloneDxSbom, generateProvenance, statementForSbom } from '@provenant/generator';
 import { type CollectFlags, toGenerateOptions } from '../collect-options.ts';
@@ -28,14 +27,18 @@ export async function run(flags: CollectFlags & SignFlags & SbomFlags & ImageFla
     ...options,
     whileHashing: flags.format === 'sigstore' ? preloadSigning : undefined,
   });
-  const { signedBy } = await signAndWrite(payload, signing, flags);
+  const { signedBy, written: bundleText } = await signAndWrite(payload, signing, flags);
   if (flags.statementOut) await writeFileAtomic(flags.statementOut, payload);
   io.stderr(`wrote ${flags.out}: ${statement.subject.length} subject(s), signed ${signedBy}\n`);
-  const written = [{ path: flags.out, predicateType: statement.predicateType }];
+  // What was written, kept for --push rather than read back from disk.
+  const written = [{ path: flags.out, text: bundleText, predicateType: statement.predicateType }];
   if (flags.sbom || flags.sbomOut !== undefined) {
-    const sbom = await writeSbomAttestation({ statement, dependencies }, flags, { buildCycloneDxSbom, statementForSbom }, (bytes, out) => signAndWrite(bytes, signing, { ...flags, out }));
+    let sbomText = '';
+    const sbom = await writeSbomAttestation({ statement, dependencies }, flags, { buildCycloneDxSbom, statementForSbom }, async (bytes, out) => {
+      sbomText = (await signAndWrite(bytes, signing, { ...flags, out })).written;
+    });
     io.stderr(`wrote ${sbom.path}: CycloneDX SBOM of ${sbom.components} component(s), signed the same way\n`);
-    written.push({ path: sbom.path, predicateType: CYCLONEDX_PREDICATE_TYPE });
+    written.push({ path: sbom.path, text: sbomText, predicateType: CYCLONEDX_PREDICATE_TYPE });
   }
   if (flags.push === true) await pushAll(images, written, io);
   return EXIT.OK;
@@ -55,10 +58,10 @@ async function resolveImages(refs: readonly string[], flags: ImageFlags, io: Io)
 }
 
 /** Each written bundle, beside each image subject (index and platform manifests alike). */
-async function pushAll(images: readonly ResolvedImageSubjects[], written: readonly { path: string; predicateType: string }[], io: Io): Promise<void> {
+async function pushAll(images: readonly ResolvedImageSubjects[], written: readonly { path: string; text: string; predicateType: string }[], io: Io): Promise<void> {
   const { attachBundle } = await import('@provenant/oci');
-  for (const { path, predicateType } of written) {
-    const bundle = await readFile(path);
+  for (const { path, text, predicateType } of written) {
+    const bundle = Buffer.from(text, 'utf8');
     for (const { image, subjects, client } of images) {
       for (const subject of subjects) {
         const result = await attachBundle({ image: image.reference, imageDigest: subject.digest, bundle, predicateType, client });

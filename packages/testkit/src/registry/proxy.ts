@@ -1,6 +1,6 @@
 import { Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
+import { listenOnLoopback } from '../http-service.ts';
 
 /** What the proxy sees of a request when deciding what to do with it. */
 export interface ProxiedRequest {
@@ -132,14 +132,7 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
     if (decision === 'stall') return;
     answer(res, record, decision);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   origin = `http://127.0.0.1:${port}`;
   let stopping: Promise<void> | undefined;
   return {

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { type KeyObject, X509Certificate, createPrivateKey, randomBytes, sign } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { listenOnLoopback } from '../http-service.ts';
 
 /** Lifetime of the bearer tokens the token server issues (`expires_in`). */
 export const REGISTRY_TOKEN_LIFETIME_SECONDS = 300;
@@ -231,14 +231,7 @@ export async function startTokenServer(options: {
       res.end(`testkit token server: ${(err as Error).message}`);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   let closed: Promise<void> | undefined;
   return {
     realm: `http://127.0.0.1:${port}/token`,

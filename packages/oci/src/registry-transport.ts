@@ -216,7 +216,9 @@ export class RegistryTransport {
     } catch (err) {
       if (isProvenantError(err)) throw err;
       if (stalled) throw new ProvenantError('DOWNLOAD_STALLED', `registry ${this.registry}: ${what}: no data for ${this.#timeoutMs} ms (--registry-timeout)`, { cause: err });
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      // fetch says only "fetch failed"; its cause names the reason (ECONNREFUSED, bad port, ...).
+      const inner = (err as { cause?: { code?: string; message?: string } }).cause;
+      const cause = inner?.code ?? inner?.message ?? (err as Error).message;
       throw new ProvenantError('REGISTRY_FAILED', `registry ${this.registry}: ${what}: ${cause}`, { cause: err });
     } finally {
       clearTimeout(timer);

@@ -77,6 +77,18 @@ export function keyIdOf(key: KeyObject): string {
  * SHA-384 for P-384, SHA-512 for P-521, none (pure signature) for Ed25519.
  */
 export function signingHashOf(key: KeyObject): 'sha256' | 'sha384' | 'sha512' | null {
+  // Per key, once: reading asymmetricKeyDetails builds a new object on every access (~7 µs), and a
+  // batch asks for each of its thousands of signatures. KeyObjects are immutable.
+  const known = SIGNING_HASH.get(key);
+  if (known !== undefined) return known;
+  const hash = signingHashOfKey(key);
+  SIGNING_HASH.set(key, hash);
+  return hash;
+}
+
+const SIGNING_HASH = new WeakMap<KeyObject, 'sha256' | 'sha384' | 'sha512' | null>();
+
+function signingHashOfKey(key: KeyObject): 'sha256' | 'sha384' | 'sha512' | null {
   const type = key.asymmetricKeyType;
   if (type === 'ed25519') return null;
   if (type === 'rsa' || type === 'rsa-pss') return 'sha256';

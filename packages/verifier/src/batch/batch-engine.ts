@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { type LoadedAttestation, MAX_BUNDLE_BYTES, ProvenantError, type SubjectAlgorithm, digestBytes, digestFile, isProvenantError } from '@provenant/core/verification';
 import type { VerifiedSigner } from '../checks/signature.ts';
 import type { ArtifactDigests } from '../checks/subject.ts';
@@ -160,7 +160,8 @@ const READ_WHOLE_BYTES = 8 * 1024 * 1024;
 
 /** A file's digests: read whole when small (most artifacts), streamed when large. */
 async function hashFile(path: string, algorithms: readonly SubjectAlgorithm[]): Promise<ArtifactDigests> {
-  if (statSync(path).size <= READ_WHOLE_BYTES) return digestBytes(readFileSync(path), algorithms);
+  const whole = readRegularFileSync(path, READ_WHOLE_BYTES);
+  if (whole.bytes !== undefined) return digestBytes(whole.bytes, algorithms);
   return (await digestFile(path, algorithms)).digest;
 }
 
@@ -169,15 +170,40 @@ async function hashFile(path: string, algorithms: readonly SubjectAlgorithm[]): 
  * files read faster without the thread pool. Size-capped before reading, as readAttestationFile.
  */
 function readBundleSync(path: string): LoadedAttestation[] {
-  let size: number;
+  const { bytes, size } = readRegularFileSync(path, MAX_BUNDLE_BYTES);
+  if (bytes === undefined) throw new ProvenantError('FILE_TOO_LARGE', `${path} is ${size} bytes; bundles over ${MAX_BUNDLE_BYTES} bytes are refused`);
+  return parseAttestationText(bytes.toString('utf8'), path);
+}
+
+/**
+ * A regular file's bytes when it is at most `limit` bytes long (its size either way), through one
+ * descriptor: the size checked is that of the file read, and a batch of thousands of small files
+ * pays one path lookup each instead of two (stat, then readFile). Opened non-blocking, so that a
+ * FIFO among the files is refused instead of waiting for a writer.
+ */
+function readRegularFileSync(path: string, limit: number): { bytes?: Buffer; size: number } {
+  let fd: number;
   try {
-    const st = statSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw new ProvenantError('FILE_UNREADABLE', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  try {
+    const st = fstatSync(fd);
     if (!st.isFile()) throw new ProvenantError('FILE_UNREADABLE', `not a regular file: ${path}`);
-    size = st.size;
+    if (st.size > limit) return { size: st.size };
+    const bytes = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = readSync(fd, bytes, read, st.size - read, read);
+      if (n === 0) break; // shrank since fstat: what is there is what there is
+      read += n;
+    }
+    return { bytes: read === st.size ? bytes : bytes.subarray(0, read), size: st.size };
   } catch (err) {
     if (isProvenantError(err)) throw err;
     throw new ProvenantError('FILE_UNREADABLE', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  } finally {
+    closeSync(fd);
   }
-  if (size > MAX_BUNDLE_BYTES) throw new ProvenantError('FILE_TOO_LARGE', `${path} is ${size} bytes; bundles over ${MAX_BUNDLE_BYTES} bytes are refused`);
-  return parseAttestationText(readFileSync(path, 'utf8'), path);
 }

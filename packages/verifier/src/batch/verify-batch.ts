@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { ProvenantError, type SubjectAlgorithm } from '@provenant/core';
 import type { VerifiedSigner } from '../checks/signature.ts';
 import type { ArtifactDigests } from '../checks/subject.ts';
@@ -134,12 +134,26 @@ function report(
   now: Date,
   meta: { attestationFiles: number; attestationCount: number; unreadable: UnreadableBundle[]; threads: number },
 ): BatchReport {
-  const byArtifact = new Map<number, AttestationOutcome[]>();
-  for (const o of outcomes) byArtifact.set(o.artifact, [...(byArtifact.get(o.artifact) ?? []), o]);
-  const label = (o: AttestationOutcome) => {
-    const rel = relative(input.attestations, o.bundle).split('\\').join('/');
-    return o.position === 0 ? rel : `${rel}#${o.position}`;
+  // Paths below the directory as listAttestationFiles joined them: relative by slicing off the
+  // directory (path.relative resolves both paths on every call), by path.relative otherwise.
+  const base = join(input.attestations, sep);
+  const relativeName = (path: string) => (path.startsWith(base) ? path.slice(base.length) : relative(input.attestations, path)).split('\\').join('/');
+  const labels = new Map<AttestationOutcome, string>();
+  const label = (o: AttestationOutcome): string => {
+    let text = labels.get(o);
+    if (text === undefined) {
+      const rel = relativeName(o.bundle);
+      text = o.position === 0 ? rel : `${rel}#${o.position}`;
+      labels.set(o, text);
+    }
+    return text;
   };
+  const byArtifact = new Map<number, AttestationOutcome[]>();
+  for (const o of outcomes) {
+    const list = byArtifact.get(o.artifact);
+    if (list === undefined) byArtifact.set(o.artifact, [o]);
+    else list.push(o);
+  }
   let record = input.trustRecord;
   const items = input.artifacts.map((artifact, i): BatchItem => {
     const item: BatchItem = { name: artifact.name, ok: false, level: 0, findings: [], attestations: [] };
@@ -165,8 +179,9 @@ function report(
     if (passing.signer !== undefined) item.signer = passing.signer;
     if (passing.builderId !== undefined) item.builderId = passing.builderId;
     if (passing.source !== undefined) item.source = passing.source;
+    if (input.trustRecord === undefined) return item;
     const observed = { level: passing.level, signer: describeSigner(passing.signer), ...(passing.builderId === undefined ? {} : { builderId: passing.builderId }), ...(passing.source === undefined ? {} : { sourceUri: passing.source.uri }) };
-    const downgrade = input.trustRecord && checkDowngrade(input.trustRecord, artifact.name, observed);
+    const downgrade = checkDowngrade(input.trustRecord, artifact.name, observed);
     if (downgrade) {
       item.ok = false;
       item.findings.push(downgrade);

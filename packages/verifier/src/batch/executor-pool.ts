@@ -36,8 +36,18 @@ export class ExecutorPool {
   readonly #dead = new Set<Executor>();
 
   constructor(setup: BatchSetup, threads: number, options: { compileCache?: boolean } = {}) {
-    this.#executors = [localExecutor(createBatchEngine(setup))];
-    for (let i = 1; i < threads; i++) this.#executors.push(new ThreadExecutor(setup, options.compileCache === true));
+    // Workers first: their start is the long pole, and building the main thread's trust (parsing
+    // keys, trusted roots) can happen meanwhile.
+    const workers = Array.from({ length: Math.max(0, threads - 1) }, () => new ThreadExecutor(setup, options.compileCache === true));
+    let local: Executor;
+    try {
+      local = localExecutor(createBatchEngine(setup));
+    } catch (err) {
+      // Unusable trust (a bad key, a bad trusted root): no batch, and no worker left running.
+      for (const worker of workers) void worker.close();
+      throw err;
+    }
+    this.#executors = [local, ...workers];
   }
 
   /** Threads that can take work (a worker that failed is dropped and its jobs run elsewhere). */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,19 @@ describe('verifyBatch', () => {
     assert.equal(second.ok, false);
     assert.deepEqual(second.items.find((i) => i.name === 'a1.bin')?.findings.map((f) => f.code), ['PROVENANCE_DOWNGRADE']);
     assert.equal(second.trustRecord, undefined);
+  });
+
+  it('refuses unusable trust (KEY_INVALID) without leaving the workers it started running', async () => {
+    // In a process of its own, which a worker left running would keep alive until the timeout.
+    const script = `
+      import { verifyBatch } from ${JSON.stringify(new URL('./verify-batch.ts', import.meta.url).href)};
+      const artifacts = [{ name: 'x', digest: { sha256: '${'a'.repeat(64)}' } }];
+      await verifyBatch({ artifacts, attestations: ${JSON.stringify(join(dir, 'att'))}, trust: { publicKeys: ['not a key'] }, policy: {}, threads: 2 })
+        .then(() => console.log('passed'), (e) => console.log(e.code));`;
+    const child = spawnSync(process.execPath, ['--conditions=provenant-source', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(child.signal, null, 'the process exits by itself');
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), 'KEY_INVALID');
   });
 
   it('refuses an attestation directory that is not one (FILE_UNREADABLE)', async () => {

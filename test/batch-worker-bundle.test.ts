@@ -16,9 +16,9 @@ const BUNDLED_WORKER = join(import.meta.dirname, '..', 'packages', 'verifier', '
 
 type Reply = { ready: true } | { id: number; result: { kind: string; outcomes?: { artifact: number; ok: boolean; findings: { code: string }[]; predicateType?: string }[] } } | { id: number; error: { code: string; message: string } };
 
-/** Starts the bundled worker with a batch setup, and returns a function that runs one job in it. */
-async function startBundledWorker(setup: unknown): Promise<{ run: (job: unknown) => Promise<Reply>; close: () => Promise<number> }> {
-  const worker = new Worker(BUNDLED_WORKER, { workerData: { setup, compileCache: false } });
+/** Starts the bundled worker, and returns a function that runs one job in it. */
+async function startBundledWorker(): Promise<{ run: (job: unknown) => Promise<Reply>; close: () => Promise<number> }> {
+  const worker = new Worker(BUNDLED_WORKER, { workerData: { compileCache: false } });
   const replies = new Map<number, (r: Reply) => void>();
   let ready: () => void = () => {};
   const started = new Promise<void>((resolve, reject) => {
@@ -79,9 +79,12 @@ describe('the bundled batch worker (dist)', () => {
     await writeFile(wrongKey, serializeBundle(await signStatementToBundle(Buffer.from(JSON.stringify(provenantStatement())), new KeySigner(loadPrivateKey(other.privateKeyPem)))));
 
     const setup = { trust: { publicKeys: [key.publicKeyPem] }, policy: { builder: { ids: [BUILDER_ID] }, dependencies: { deny: [{ purl: 'pkg:npm/left-pad' }] } }, now: NOW.getTime() };
-    const worker = await startBundledWorker(setup);
+    const worker = await startBundledWorker();
     try {
-      assert.deepEqual(await worker.run({ kind: 'artifacts', digests: [ARTIFACT_DIGEST, digestBytes(Buffer.from('unrelated'), ['sha256'])] }), { id: 0, result: { kind: 'artifacts' } });
+      const refused = await worker.run({ kind: 'artifacts', digests: [] });
+      assert.ok('error' in refused && refused.error.code === 'INTERNAL', `a job before any setup is refused: ${JSON.stringify(refused)}`);
+      assert.deepEqual(await worker.run({ kind: 'setup', setup }), { id: 1, result: { kind: 'setup' } });
+      assert.deepEqual(await worker.run({ kind: 'artifacts', digests: [ARTIFACT_DIGEST, digestBytes(Buffer.from('unrelated'), ['sha256'])] }), { id: 2, result: { kind: 'artifacts' } });
       const reply = await worker.run({ kind: 'verify', bundles: [good, denied, v02, wrongKey] });
       assert.ok('result' in reply, JSON.stringify(reply));
       const outcomes = reply.result.outcomes ?? [];
@@ -94,6 +97,13 @@ describe('the bundled batch worker (dist)', () => {
       assert.ok(!old?.findings.some((f) => f.code === 'STATEMENT_INVALID' || f.code === 'INTERNAL'), JSON.stringify(old?.findings));
       assert.equal(wrong?.ok, false);
       assert.ok(wrong?.findings.some((f) => f.code === 'SIGNATURE_INVALID' || f.code === 'KEY_UNTRUSTED'), JSON.stringify(wrong?.findings));
+
+      // The next batch trusts the other key: its setup replaces the engine, nothing of the first remains.
+      await worker.run({ kind: 'setup', setup: { ...setup, trust: { publicKeys: [other.publicKeyPem] } } });
+      await worker.run({ kind: 'artifacts', digests: [ARTIFACT_DIGEST] });
+      const next = await worker.run({ kind: 'verify', bundles: [good, wrongKey] });
+      assert.ok('result' in next, JSON.stringify(next));
+      assert.deepEqual(next.result.outcomes?.map((o) => o.ok), [false, true]);
     } finally {
       await worker.close();
     }

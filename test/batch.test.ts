@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { errorCode, runCli, runCliInProcess } from './support/cli.ts';
 
@@ -36,6 +37,21 @@ describe('verify --batch', () => {
     assert.equal(lines.length, FILES + 1);
     assert.match(lines[0]!, /^PASSED {2}L1 {2}f000\.js +first\.sigstore\.json {2}key [0-9a-f]{16} {2}https:\/\/provenant\.dev\/builders\/local\/v1$/);
     assert.match(lines.at(-1)!, new RegExp(`^${FILES} artifacts: ${FILES} passed, 0 failed \\(2 attestations in 2 files, [12] threads?\\)$`));
+  });
+
+  it('loads neither zod nor yaml without --policy, as `verify` of one artifact does not (the built CLI, start-up)', async () => {
+    const list = join(dir, 'modules.txt');
+    const env = { NODE_OPTIONS: `--import=${pathToFileURL(join(import.meta.dirname, 'support', 'record-modules.mjs')).href}`, PROVENANT_TEST_MODULES_OUT: list };
+    for (const args of [
+      ['verify', '--batch', 'dist', '--attestations', 'att', '--key', pub()],
+      ['verify', 'dist/f000.js', '--bundle', 'att/first.sigstore.json', '--key', pub()],
+    ]) {
+      const r = await runCli(args, { cwd: dir, env });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      const modules = (await readFile(list, 'utf8')).split('\n');
+      assert.ok(modules.some((m) => m.includes('/packages/verifier/dist/')), `the hook recorded the verifier's modules (${modules.length})`);
+      assert.deepEqual(modules.filter((m) => /\/node_modules\/(zod|yaml)\//.test(m)), [], args.join(' '));
+    }
   });
 
   it('an artifact no attestation names fails the batch: PROVENANCE_MISSING, exit 1; --json for tools', async () => {

@@ -4,7 +4,9 @@
 // ProvenantError is one class whichever entry a caller imports.
 export { ProvenantError, isProvenantError, type ErrorCode } from './errors.ts';
 export { INTOTO_PAYLOAD_TYPE, pae } from './dsse.ts';
-export { SUBJECT_ALGORITHMS, type SubjectAlgorithm, type DigestSet, isSubjectAlgorithm, digestBytes, digestFile, parseDigestRef, requireDigestRef } from './digest.ts';
+export { SUBJECT_ALGORITHMS, type SubjectAlgorithm, type DigestSet, isSubjectAlgorithm, isValidHexDigest, digestBytes, digestFile, parseDigestRef, requireDigestRef } from './digest.ts';
+export { stableStringify } from './json.ts';
+export { writeFileAtomic } from './atomic-write.ts';
 export { keyIdOf, loadPublicKey, signingHashOf } from './keys.ts';
 export { type DecodedEnvelope, type LoadedAttestation, MAX_BUNDLE_BYTES, isSigstoreBundleMediaType, parseAttestations, readAttestationFile } from './bundle-io.ts';
 export { STATEMENT_V1_TYPE, STATEMENT_V01_TYPE, SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02, SLSA_VSA_V1 } from './type-uris.ts';

@@ -59,6 +59,7 @@ export { type ObservedProvenance, type TrustRecord, type TrustRecordEntry, check
 export { readTrustRecordFile, writeTrustRecordFile } from './trust-record/trust-record-file.ts';
 export { type BatchArtifact, parseManifest, resolveBatchTargets } from './batch/batch-targets.ts';
 export { type BatchItem, type BatchReport, type VerifyBatchInput, listAttestationFiles, verifyBatch } from './batch/verify-batch.ts';
+export { type BatchWorkers, startBatchWorkers } from './batch/batch-workers.ts';
 export type { UnreadableBundle } from './batch/batch-engine.ts';
 export { type IntegrityStatus, type NpmPackageRef, type NpmPackageResult, type NpmReport, type ProvenanceStatus, type VerifyNpmInput, verifyNpmPackages } from './npm-install/verify-npm-packages.ts';
 export { attestationPaths as npmAttestationPaths, tarballPaths as npmTarballPaths } from './npm-install/npm-package-files.ts';

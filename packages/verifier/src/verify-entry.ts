@@ -8,6 +8,13 @@ export { createTrust, type TrustMaterial, type TrustOptions } from './trust.ts';
 export { type TrustedRootOptions, loadTrustedRoot, parseTrustedRootText } from './trusted-root.ts';
 export { defaultTufCachePath, refreshTrustedRoot } from './refresh-trusted-root.ts';
 export { loadAttestationFile } from './load-attestations.ts';
+// `verify --batch`: its workers (batch-workers.ts loads worker_threads only, so that they can be
+// started before the rest), the artifacts, the batch and the trust record.
+export { type BatchWorkers, startBatchWorkers } from './batch/batch-workers.ts';
+export { type BatchArtifact, resolveBatchTargets } from './batch/batch-targets.ts';
+export { type BatchItem, type BatchReport, type VerifyBatchInput, verifyBatch } from './batch/verify-batch.ts';
+export { readTrustRecordFile, writeTrustRecordFile } from './trust-record/trust-record-file.ts';
+export type { AdvisoryIndex } from './dependencies/advisory-index.ts';
 export { durationToMs } from './duration.ts';
 export { parseTimeout } from './fetch/fetch-limits.ts';
 export { builderConstraintOf, parseBuilderId } from './builder-id.ts';

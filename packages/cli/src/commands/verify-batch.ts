@@ -1,15 +1,16 @@
-import { ProvenantError } from '@provenant/core';
+import { ProvenantError } from '@provenant/core/verification';
 import {
   type AdvisoryIndex,
   type BatchItem,
   type BatchReport,
+  type BatchWorkers,
   type Policy,
   type TrustOptions,
   readTrustRecordFile,
   resolveBatchTargets,
   verifyBatch,
   writeTrustRecordFile,
-} from '@provenant/verifier';
+} from '@provenant/verifier/verify';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
 
@@ -29,6 +30,8 @@ export interface BatchContext {
   trust: TrustOptions;
   policy: Policy;
   advisories?: AdvisoryIndex;
+  /** Worker threads started ahead (verify.ts); the caller closes them. */
+  workers?: BatchWorkers;
 }
 
 /**
@@ -51,6 +54,7 @@ export async function runBatch(spec: string, flags: BatchFlags, context: BatchCo
     trust: context.trust,
     policy: context.policy,
     compileCache: true,
+    ...(context.workers === undefined ? {} : { workers: context.workers }),
     ...(context.advisories === undefined ? {} : { advisories: context.advisories }),
     ...(threads === undefined ? {} : { threads }),
     ...(trustRecord === undefined ? {} : { trustRecord }),

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { ProvenantError, parseDigestRef } from '@provenant/core/verification';
-import { type TrustedRootOptions, type VerifyResult, defaultTufCachePath, loadAttestationFile, refreshTrustedRoot, verify } from '@provenant/verifier/verify';
+import { type TrustedRootOptions, type VerifyResult, defaultTufCachePath, loadAttestationFile, refreshTrustedRoot, startBatchWorkers, verify } from '@provenant/verifier/verify';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
 import { type TrustPolicyFlags, readText, trustPolicyFromFlags } from '../verify-options.ts';
@@ -10,6 +10,7 @@ interface VerifyFlags extends TrustPolicyFlags {
   bundle: string[];
   /** --batch, --vsa, --vsa-out and their flags: handled by verify-batch.ts and verify-vsa.ts. */
   batch?: boolean;
+  jobs?: string;
   vsa?: boolean;
   vsaOut?: string;
   json?: boolean;
@@ -17,6 +18,18 @@ interface VerifyFlags extends TrustPolicyFlags {
   tufMirror?: string;
   tufRoot?: string;
   tufCache?: string;
+}
+
+/** ARTIFACT that looks like a digest must be one. */
+function refuseMalformedDigest(artifactArg: string): void {
+  if (!parseDigestRef(artifactArg) && /^(sha\d+|md5):/i.test(artifactArg)) {
+    throw new ProvenantError('DIGEST_INVALID', `ARTIFACT ${artifactArg.slice(0, 80)} looks like a digest but is not sha256/sha384/sha512 with the right length`);
+  }
+}
+
+/** --jobs as verify-batch.ts accepts it (it reports a bad value; here a bad one only starts the default). */
+function validJobs(jobs: string | undefined): boolean {
+  return jobs !== undefined && /^\d+$/.test(jobs) && Number(jobs) >= 1 && Number(jobs) <= 256;
 }
 
 /** A TUF root.json is a few kB. */
@@ -28,13 +41,23 @@ export async function run(artifactArg: string, flags: VerifyFlags, cmd: unknown,
     return (await import('./verify-image.ts')).run(artifactArg, flags, cmd, io);
   }
   if (flags.batch !== true && flags.bundle.length === 0) throw new ProvenantError('USAGE', "required option '--bundle <file>' not specified");
-  const { trust, trustOptions, policy, advisories } = await trustPolicyFromFlags(flags, await refreshedRoots(flags));
-  const digest = parseDigestRef(artifactArg);
-  if (!digest && /^(sha\d+|md5):/i.test(artifactArg)) {
-    throw new ProvenantError('DIGEST_INVALID', `ARTIFACT ${artifactArg.slice(0, 80)} looks like a digest but is not sha256/sha384/sha512 with the right length`);
+  if (flags.batch === true) {
+    // The worker threads load the verifier (~0.1–0.2 s) while this thread reads the trust and the
+    // policy, loads the batch code and lists the artifacts; a small batch leaves them unused.
+    const workers = startBatchWorkers({ compileCache: true, ...(validJobs(flags.jobs) ? { threads: Number(flags.jobs) } : {}) });
+    try {
+      const { trustOptions, policy, advisories } = await trustPolicyFromFlags(flags, await refreshedRoots(flags));
+      refuseMalformedDigest(artifactArg);
+      const [firstBundle] = flags.bundle;
+      return await (await import('./verify-batch.ts')).runBatch(artifactArg, { ...flags, bundle: firstBundle }, { trust: trustOptions, policy, workers, ...(advisories === undefined ? {} : { advisories }) }, io);
+    } finally {
+      await workers.close();
+    }
   }
+  const { trust, policy, advisories } = await trustPolicyFromFlags(flags, await refreshedRoots(flags));
+  refuseMalformedDigest(artifactArg);
+  const digest = parseDigestRef(artifactArg);
   const [firstBundle, ...moreBundles] = flags.bundle;
-  if (flags.batch === true) return (await import('./verify-batch.ts')).runBatch(artifactArg, { ...flags, bundle: firstBundle }, { trust: trustOptions, policy, ...(advisories === undefined ? {} : { advisories }) }, io);
   const input = {
     artifact: digest ? { digest: { [digest.algorithm]: digest.hex } } : { path: artifactArg },
     // Several --bundle files are verified together, as the attestations of one JSON Lines file would be.

@@ -1,6 +1,6 @@
 import { glob, readFile, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ProvenantError, isValidHexDigest } from '@provenant/core';
+import { ProvenantError, isValidHexDigest } from '@provenant/core/verification';
 import type { ArtifactDigests } from '../checks/subject.ts';
 
 /** One artifact of a batch: a file to hash, or (from a manifest) a digest. `name` is what reports and the trust record call it. */

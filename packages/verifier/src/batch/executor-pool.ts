@@ -1,18 +1,14 @@
-import { Worker } from 'node:worker_threads';
-import { ProvenantError } from '@provenant/core';
-import { type BatchEngine, type BatchJob, type BatchJobResult, type BatchSetup, createBatchEngine } from './batch-engine.ts';
+import type { BatchEngine, BatchJob, BatchJobResult, BatchSetup } from './batch-engine.ts';
+import type { ThreadExecutor, WorkerJob, WorkerJobResult } from './batch-workers.ts';
 
 /** Something that runs batch jobs: the main thread itself, or a worker thread. */
 interface Executor {
   /** Jobs kept in flight at once: a worker gets its next job while it works on the current one. */
   readonly lanes: number;
-  /** Items per job at most. */
-  readonly chunk: number;
   readonly local: boolean;
   /** Settles when the executor can take jobs: at once for the main thread, once a worker has loaded the verifier. */
   readonly ready: Promise<void>;
-  run(job: BatchJob): Promise<BatchJobResult>;
-  close(): Promise<void>;
+  run(job: WorkerJob): Promise<WorkerJobResult>;
 }
 
 /**
@@ -26,28 +22,24 @@ const WORKER_CHUNK = 32;
 const CHUNKS_PER_THREAD = 4;
 
 /**
- * The main thread and `threads - 1` worker threads, all running the same BatchEngine. Workers are
- * started at once and take work only when they have loaded the verifier (~0.1–0.3 s): meanwhile
- * the main thread works, and a phase that it finishes alone never waits for them. On N cores N
- * busy threads is the most there is room for.
+ * One batch on the main thread and the given worker threads, all running the same BatchEngine
+ * code: the main thread with `engine`, each worker with one it builds from `setup`, sent before
+ * the batch's first job to it. Workers take work only once they have loaded the verifier
+ * (~0.1–0.3 s after they were started): meanwhile the main thread works, and a phase that it
+ * finishes alone never waits for them. On N cores N busy threads is the most there is room for.
+ * `end()` lets the workers go (idle, unreferenced); stopping them is their owner's business.
  */
 export class ExecutorPool {
   readonly #executors: Executor[];
+  readonly #workers: readonly ThreadExecutor[];
+  readonly #setup: BatchSetup;
   readonly #dead = new Set<Executor>();
 
-  constructor(setup: BatchSetup, threads: number, options: { compileCache?: boolean } = {}) {
-    // Workers first: their start is the long pole, and building the main thread's trust (parsing
-    // keys, trusted roots) can happen meanwhile.
-    const workers = Array.from({ length: Math.max(0, threads - 1) }, () => new ThreadExecutor(setup, options.compileCache === true));
-    let local: Executor;
-    try {
-      local = localExecutor(createBatchEngine(setup));
-    } catch (err) {
-      // Unusable trust (a bad key, a bad trusted root): no batch, and no worker left running.
-      for (const worker of workers) void worker.close();
-      throw err;
-    }
-    this.#executors = [local, ...workers];
+  constructor(engine: BatchEngine, workers: readonly ThreadExecutor[], setup: BatchSetup) {
+    this.#setup = setup;
+    this.#workers = workers;
+    for (const worker of workers) worker.ref();
+    this.#executors = [localExecutor(engine), ...workers];
   }
 
   /** Threads that can take work (a worker that failed is dropped and its jobs run elsewhere). */
@@ -78,15 +70,24 @@ export class ExecutorPool {
     const working: Promise<void>[] = [];
 
     const work = async (executor: Executor): Promise<void> => {
-      let prepared: Promise<unknown> = Promise.resolve();
+      const prepared: Promise<unknown>[] = [];
       if (prepare !== undefined && executor.local) await executor.run(prepare);
-      // A worker's first jobs follow `prepare` at once, without waiting for its reply (a round trip
-      // through a busy main thread): it runs messages in order, and refuses jobs after a failed prepare.
-      else if (prepare !== undefined) prepared = executor.run(prepare).catch(() => this.#dead.add(executor));
+      else if (!executor.local) {
+        // A worker's first jobs follow its setup and `prepare` at once, without waiting for its
+        // replies (a round trip through a busy main thread): it runs messages in order, and one
+        // that fails a setup or a prepare fails every job after it (and is stopped).
+        const worker = executor as ThreadExecutor;
+        if (worker.setup !== this.#setup) {
+          worker.setup = this.#setup;
+          prepared.push(worker.run({ kind: 'setup', setup: this.#setup }).catch(() => this.#dead.add(executor)));
+        }
+        if (prepare !== undefined) prepared.push(executor.run(prepare).catch(() => this.#dead.add(executor)));
+      }
       const lane = async (): Promise<void> => {
-        for (let job = take(executor.chunk); job !== undefined; job = this.#dead.has(executor) ? undefined : take(executor.chunk)) {
+        const chunk = executor.local ? LOCAL_CHUNK : WORKER_CHUNK;
+        for (let job = take(chunk); job !== undefined; job = this.#dead.has(executor) ? undefined : take(chunk)) {
           try {
-            results.push(await executor.run(job));
+            results.push((await executor.run(job)) as BatchJobResult);
           } catch (err) {
             if (executor.local) throw err;
             this.#dead.add(executor);
@@ -94,7 +95,7 @@ export class ExecutorPool {
           }
         }
       };
-      await Promise.all([prepared, ...Array.from({ length: executor.lanes }, lane)]);
+      await Promise.all([...prepared, ...Array.from({ length: executor.lanes }, lane)]);
     };
 
     const [local, ...workers] = this.#executors.filter((e) => !this.#dead.has(e)) as [Executor, ...Executor[]];
@@ -121,83 +122,22 @@ export class ExecutorPool {
     return results;
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.#executors.map((e) => e.close()));
+  /** The batch is over: its workers go idle, and keep no process alive. */
+  end(): void {
+    for (const worker of this.#workers) worker.unref();
   }
 }
 
 function localExecutor(engine: BatchEngine): Executor {
   return {
     lanes: 1,
-    chunk: LOCAL_CHUNK,
     local: true,
     ready: Promise.resolve(),
     async run(job) {
       // Give the event loop a turn between jobs, so workers' replies are taken and their next job sent.
       await new Promise((resolve) => setImmediate(resolve));
+      if (job.kind === 'setup') throw new Error('the main thread is set up with its engine');
       return engine.run(job);
     },
-    async close() {},
   };
-}
-
-type Reply = { ready: true } | { id: number; result: BatchJobResult } | { id: number; error: { code: string; message: string } };
-
-class ThreadExecutor implements Executor {
-  readonly lanes = 2;
-  readonly chunk = WORKER_CHUNK;
-  readonly local = false;
-  readonly ready: Promise<void>;
-  readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve: (r: BatchJobResult) => void; reject: (e: Error) => void }>();
-  #nextId = 0;
-  #failure: Error | undefined;
-
-  constructor(setup: BatchSetup, compileCache: boolean) {
-    // Source (.ts under type stripping, as in tests) or built (.js, bundled into one file by
-    // scripts/bundle-batch-worker.ts): the worker's entry sits at the package's src or dist root.
-    const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    this.#worker = new Worker(new URL(`../batch-worker.${ext}`, import.meta.url), { workerData: { setup, compileCache } });
-    let started: () => void = () => {};
-    let failed: (err: Error) => void = () => {};
-    this.ready = new Promise((resolve, reject) => {
-      started = resolve;
-      failed = reject;
-    });
-    // Nobody may be waiting for it (the work ran out first): a failure to start is not unhandled.
-    this.ready.catch(() => {});
-    this.#worker.on('message', (reply: Reply) => {
-      if ('ready' in reply) return started();
-      const job = this.#pending.get(reply.id);
-      if (!job) return;
-      this.#pending.delete(reply.id);
-      if ('result' in reply) job.resolve(reply.result);
-      else job.reject(new ProvenantError('INTERNAL', `batch worker: ${reply.error.code}: ${reply.error.message}`));
-    });
-    const fail = (err: Error) => {
-      this.#failure ??= err;
-      failed(err);
-      for (const job of this.#pending.values()) job.reject(err);
-      this.#pending.clear();
-    };
-    this.#worker.on('error', (err) => fail(new ProvenantError('INTERNAL', `batch worker failed: ${err.message}`)));
-    this.#worker.on('exit', (code) => fail(new ProvenantError('INTERNAL', `batch worker exited (${code})`)));
-  }
-
-  run(job: BatchJob): Promise<BatchJobResult> {
-    if (this.#failure) return Promise.reject(this.#failure);
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, job });
-    });
-  }
-
-  async close(): Promise<void> {
-    this.#failure ??= new ProvenantError('INTERNAL', 'batch worker closed');
-    // Not awaited: the batch's results are in, and the worker holds nothing its caller needs.
-    // Unreferenced, it keeps no process alive while it exits; waiting took 3–20 ms per batch.
-    this.#worker.unref();
-    this.#worker.terminate().catch(() => {});
-  }
 }

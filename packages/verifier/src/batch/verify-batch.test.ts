@@ -8,6 +8,7 @@ import { KeySigner, type ProvenantError, digestBytes, loadPrivateKey, serializeB
 import { BUILDER_ID, NOW, provenantStatement, testKey } from '../testing/fixtures.ts';
 import { recordAccepted, emptyTrustRecord } from '../trust-record/trust-record.ts';
 import { parseManifest, resolveBatchTargets } from './batch-targets.ts';
+import { startBatchWorkers } from './batch-workers.ts';
 import { verifyBatch } from './verify-batch.ts';
 
 const key = testKey();
@@ -93,6 +94,33 @@ describe('verifyBatch', () => {
     assert.equal(child.signal, null, 'the process exits by itself');
     assert.equal(child.status, 0, child.stderr);
     assert.equal(child.stdout.trim(), 'KEY_INVALID');
+  });
+
+  it('runs on workers started ahead and kept between batches: each batch with its own trust, one batch at a time', async () => {
+    const workers = startBatchWorkers({ threads: 2 });
+    try {
+      assert.equal(workers.size, 1);
+      const artifacts = await resolveBatchTargets('dist', { cwd: dir });
+      const first = await verifyBatch({ artifacts, attestations: join(dir, 'att'), trust, policy: {}, now: NOW, workers, threads: 2 });
+      assert.equal(first.passed, 150);
+      assert.equal(first.threads, 2);
+      // The worker is ready now and takes work at once: with another key trusted, nothing may pass.
+      await workers.ready;
+      const other = { publicKeys: [testKey('ecdsa-p256', true).publicKeyPem] };
+      const [second, third] = await Promise.all([
+        verifyBatch({ artifacts, attestations: join(dir, 'att'), trust: other, policy: {}, now: NOW, workers, threads: 2 }),
+        verifyBatch({ artifacts, attestations: join(dir, 'att'), trust, policy: {}, now: NOW, workers, threads: 2 }),
+      ]);
+      assert.equal(second.passed, 0);
+      assert.ok(second.items.filter((i) => i.attestations.length > 0).every((i) => i.findings.some((f) => f.code === 'KEY_UNTRUSTED' || f.code === 'SIGNATURE_INVALID')));
+      assert.equal(third.passed, 150);
+    } finally {
+      await workers.close();
+    }
+    assert.equal(workers.size, 0);
+    const after = await verifyBatch({ artifacts: (await resolveBatchTargets('dist', { cwd: dir })).slice(0, 3), attestations: join(dir, 'att'), trust, policy: {}, now: NOW, workers, threads: 2 });
+    assert.deepEqual({ passed: after.passed, threads: after.threads }, { passed: 3, threads: 1 }, 'closed workers: the main thread alone');
+    await assert.rejects(verifyBatch({ artifacts: [], attestations: join(dir, 'att'), trust, policy: {}, workers: { size: 1, ready: Promise.resolve(), close: async () => {} } }), (e: ProvenantError) => e.code === 'USAGE');
   });
 
   it('refuses an attestation directory that is not one (FILE_UNREADABLE)', async () => {

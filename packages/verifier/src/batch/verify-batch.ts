@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { ProvenantError, type SubjectAlgorithm } from '@provenant/core';
+import { ProvenantError, type SubjectAlgorithm } from '@provenant/core/verification';
 import type { VerifiedSigner } from '../checks/signature.ts';
 import type { ArtifactDigests } from '../checks/subject.ts';
 import type { AdvisoryIndex } from '../dependencies/advisory-index.ts';
@@ -12,8 +12,9 @@ import type { Policy } from '../policy.ts';
 import { type TrustRecord, checkDowngrade, recordAccepted } from '../trust-record/trust-record.ts';
 import type { TrustOptions } from '../trust.ts';
 import type { SourceRef } from '../view/provenance-view.ts';
-import type { AttestationOutcome, BatchJob, UnreadableBundle } from './batch-engine.ts';
+import { type AttestationOutcome, type BatchJob, type UnreadableBundle, createBatchEngine } from './batch-engine.ts';
 import type { BatchArtifact } from './batch-targets.ts';
+import { type BatchWorkers, WorkerSet } from './batch-workers.ts';
 import { ExecutorPool } from './executor-pool.ts';
 
 /** Input of verifyBatch. */
@@ -36,6 +37,12 @@ export interface VerifyBatchInput {
   trustRecord?: TrustRecord;
   /** Worker threads enable the V8 compile cache before loading the verifier (the CLI does; a library caller opts in). */
   compileCache?: boolean;
+  /**
+   * Workers from startBatchWorkers to run on instead of starting new ones (and stopping them after):
+   * started ahead of the batch, or kept from one batch to the next. `threads` and the work estimate
+   * still decide how many of them take part.
+   */
+  workers?: BatchWorkers;
 }
 
 /** The verdict on one artifact. */
@@ -99,32 +106,53 @@ export async function verifyBatch(input: VerifyBatchInput): Promise<BatchReport>
   const bundles = await listAttestationFiles(input.attestations);
   const now = input.now ?? new Date();
   const toHash = input.artifacts.flatMap((a, artifact) => (a.digest === undefined && a.path !== undefined ? [{ artifact, path: a.path }] : []));
-  const threads = input.threads !== undefined ? Math.max(1, Math.floor(input.threads)) : await threadsFor(bundles, toHash.length);
-  const setup = { trust: input.trust, policy: input.policy, now: now.getTime(), ...(input.advisories === undefined ? {} : { advisories: input.advisories }) };
-  const pool = new ExecutorPool(setup, threads, { compileCache: input.compileCache === true });
+  const given = input.workers === undefined ? undefined : WorkerSet.of(input.workers);
+  let threads = input.threads !== undefined ? Math.max(1, Math.floor(input.threads)) : await threadsFor(bundles, toHash.length);
+  if (given !== undefined) threads = Math.min(threads, 1 + given.size);
+  // Workers first: their start is the long pole, and building the main thread's trust (parsing
+  // keys, trusted roots) can happen meanwhile.
+  const own = given === undefined && threads > 1 ? new WorkerSet(threads - 1, input.compileCache === true) : undefined;
+  const workers = given ?? own;
   try {
-    const digests: (ArtifactDigests | undefined)[] = input.artifacts.map((a) => a.digest);
-    const errors = new Map<number, { code: string; message: string }>();
-    for (const result of await pool.run(toHash, (items): BatchJob => ({ kind: 'hash', items, algorithms: HASH_ALGORITHMS }))) {
-      if (result.kind !== 'hash') continue;
-      for (const h of result.hashed) {
-        if (h.digest !== undefined) digests[h.artifact] = h.digest;
-        if (h.error !== undefined) errors.set(h.artifact, h.error);
+    const release = workers === undefined ? () => {} : await workers.acquire();
+    try {
+      const setup = { trust: input.trust, policy: input.policy, now: now.getTime(), ...(input.advisories === undefined ? {} : { advisories: input.advisories }) };
+      const engine = createBatchEngine(setup);
+      const pool = new ExecutorPool(engine, (workers?.alive() ?? []).slice(0, threads - 1), setup);
+      try {
+        return await runBatch(pool, input, bundles, toHash, now);
+      } finally {
+        pool.end();
       }
+    } finally {
+      release();
     }
-    const outcomes: AttestationOutcome[] = [];
-    const unreadable: UnreadableBundle[] = [];
-    let attestationCount = 0;
-    for (const result of await pool.run(bundles, (paths): BatchJob => ({ kind: 'verify', bundles: paths }), { kind: 'artifacts', digests })) {
-      if (result.kind !== 'verify') continue;
-      outcomes.push(...result.outcomes);
-      unreadable.push(...result.unreadable);
-      attestationCount += result.attestations;
-    }
-    return report(input, outcomes, errors, now, { attestationFiles: bundles.length, attestationCount, unreadable: unreadable.sort((a, b) => a.path.localeCompare(b.path)), threads });
   } finally {
-    await pool.close();
+    await own?.close();
   }
+}
+
+async function runBatch(pool: ExecutorPool, input: VerifyBatchInput, bundles: string[], toHash: { artifact: number; path: string }[], now: Date): Promise<BatchReport> {
+  const threads = pool.size;
+  const digests: (ArtifactDigests | undefined)[] = input.artifacts.map((a) => a.digest);
+  const errors = new Map<number, { code: string; message: string }>();
+  for (const result of await pool.run(toHash, (items): BatchJob => ({ kind: 'hash', items, algorithms: HASH_ALGORITHMS }))) {
+    if (result.kind !== 'hash') continue;
+    for (const h of result.hashed) {
+      if (h.digest !== undefined) digests[h.artifact] = h.digest;
+      if (h.error !== undefined) errors.set(h.artifact, h.error);
+    }
+  }
+  const outcomes: AttestationOutcome[] = [];
+  const unreadable: UnreadableBundle[] = [];
+  let attestationCount = 0;
+  for (const result of await pool.run(bundles, (paths): BatchJob => ({ kind: 'verify', bundles: paths }), { kind: 'artifacts', digests })) {
+    if (result.kind !== 'verify') continue;
+    outcomes.push(...result.outcomes);
+    unreadable.push(...result.unreadable);
+    attestationCount += result.attestations;
+  }
+  return report(input, outcomes, errors, now, { attestationFiles: bundles.length, attestationCount, unreadable: unreadable.sort((a, b) => a.path.localeCompare(b.path)), threads });
 }
 
 function report(

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ProvenantError, stableStringify, writeFileAtomic } from '@provenant/core';
+import { ProvenantError, stableStringify, writeFileAtomic } from '@provenant/core/verification';
 import { type TrustRecord, emptyTrustRecord, parseTrustRecord } from './trust-record.ts';
 
 /** Trust records hold one small entry per package; anything this large is not one. */

@@ -1,4 +1,4 @@
-import { ProvenantError } from '@provenant/core';
+import { ProvenantError } from '@provenant/core/verification';
 import type { Finding } from '../finding.ts';
 import type { BuildLevel } from '../level/build-level.ts';
 import { describeSigner } from '../level/signer-constraint.ts';

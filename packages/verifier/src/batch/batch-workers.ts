@@ -55,7 +55,11 @@ export class WorkerSet implements BatchWorkers {
   }
 
   get ready(): Promise<void> {
-    return Promise.allSettled(this.#workers.map((w) => w.ready)).then(() => {});
+    // Whoever waits for the workers keeps the process alive until they are ready.
+    for (const w of this.#workers) w.ref();
+    return Promise.allSettled(this.#workers.map((w) => w.ready)).then(() => {
+      for (const w of this.#workers) w.unref();
+    });
   }
 
   /** The workers that have not failed. */
@@ -79,6 +83,23 @@ export class WorkerSet implements BatchWorkers {
   }
 }
 
+/**
+ * The process's Node options for a worker, less `--input-type`, when it has that option (a caller
+ * run with `node --input-type=module -e`): a worker inherits the options, and its entry is a file,
+ * which Node refuses to load under that one. Otherwise undefined: inherited as Node does it (an
+ * explicit list must hold only options a worker accepts, which the test runner's do not).
+ */
+function workerExecArgv(): string[] | undefined {
+  if (!process.execArgv.some((arg) => arg === '--input-type' || arg.startsWith('--input-type='))) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const arg = process.execArgv[i]!;
+    if (arg === '--input-type') i++;
+    else if (!arg.startsWith('--input-type=')) out.push(arg);
+  }
+  return out;
+}
+
 type Reply = { ready: true } | { id: number; result: WorkerJobResult } | { id: number; error: { code: string; message: string } };
 
 /** One worker thread running batch jobs, in the order they are sent. */
@@ -92,15 +113,15 @@ export class ThreadExecutor {
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (r: WorkerJobResult) => void; reject: (e: Error) => void }>();
   #nextId = 0;
+  #refs = 0;
   #failure: Error | undefined;
 
   constructor(compileCache: boolean) {
     // Source (.ts under type stripping, as in tests) or built (.js, bundled into one file by
     // scripts/bundle-batch-worker.ts): the worker's entry sits at the package's src or dist root.
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    this.#worker = new Worker(new URL(`../batch-worker.${ext}`, import.meta.url), { workerData: { compileCache } });
-    // Referenced only while a batch waits for it (see ref): an idle one keeps no process alive.
-    this.#worker.unref();
+    const execArgv = workerExecArgv();
+    this.#worker = new Worker(new URL(`../batch-worker.${ext}`, import.meta.url), { workerData: { compileCache }, ...(execArgv === undefined ? {} : { execArgv }) });
     let started: () => void = () => {};
     let failed: (err: Error) => void = () => {};
     this.ready = new Promise((resolve, reject) => {
@@ -125,19 +146,22 @@ export class ThreadExecutor {
     });
     this.#worker.on('error', (err) => this.#fail(new ProvenantError('INTERNAL', `batch worker failed: ${err.message}`), failed));
     this.#worker.on('exit', (code) => this.#fail(new ProvenantError('INTERNAL', `batch worker exited (${code})`), failed));
+    // Referenced only while a batch waits for it (see ref): an idle one keeps no process alive.
+    // After the listeners: adding a 'message' listener references the worker's port again.
+    this.#worker.unref();
   }
 
   get failed(): boolean {
     return this.#failure !== undefined;
   }
 
-  /** While a batch waits for replies, the worker must keep the process alive. */
+  /** While a batch (or a caller of `ready`) waits for it, the worker keeps the process alive; counted, so that those compose. */
   ref(): void {
-    if (!this.failed) this.#worker.ref();
+    if (this.#refs++ === 0 && !this.failed) this.#worker.ref();
   }
 
   unref(): void {
-    this.#worker.unref();
+    if (this.#refs > 0 && --this.#refs === 0) this.#worker.unref();
   }
 
   run(job: WorkerJob): Promise<WorkerJobResult> {

@@ -123,6 +123,21 @@ describe('verifyBatch', () => {
     await assert.rejects(verifyBatch({ artifacts: [], attestations: join(dir, 'att'), trust, policy: {}, workers: { size: 1, ready: Promise.resolve(), close: async () => {} } }), (e: ProvenantError) => e.code === 'USAGE');
   });
 
+  it('kept workers left open keep no process alive, idle or after a batch', () => {
+    const script = `
+      import { startBatchWorkers } from ${JSON.stringify(new URL('./batch-workers.ts', import.meta.url).href)};
+      import { verifyBatch } from ${JSON.stringify(new URL('./verify-batch.ts', import.meta.url).href)};
+      const idle = startBatchWorkers({ threads: 2 });
+      const used = startBatchWorkers({ threads: 2 });
+      await used.ready;
+      const report = await verifyBatch({ artifacts: [{ name: 'x', digest: { sha256: '${'a'.repeat(64)}' } }], attestations: ${JSON.stringify(join(dir, 'att'))}, trust: ${JSON.stringify(trust)}, policy: {}, threads: 2, workers: used });
+      console.log(idle.size, used.size, report.items.length);`;
+    const child = spawnSync(process.execPath, ['--conditions=provenant-source', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(child.signal, null, 'the process exits by itself, neither set closed');
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), '1 1 1');
+  });
+
   it('refuses an attestation directory that is not one (FILE_UNREADABLE)', async () => {
     await assert.rejects(verifyBatch({ artifacts: [{ name: 'x', digest: { sha256: 'a'.repeat(64) } }], attestations: join(dir, 'nope'), trust, policy: {} }), (e: ProvenantError) => e.code === 'FILE_UNREADABLE');
   });

@@ -98,7 +98,8 @@ const HASH_ALGORITHMS: SubjectAlgorithm[] = ['sha256', 'sha512'];
  * Verifies many artifacts against a directory of attestations, spread over the machine's cores.
  * Phase 1 hashes the artifact files (sha256 and sha512); phase 2 reads each attestation file once,
  * finds the artifacts its (unverified) subjects name, and verifies it against each with
- * verifyAttestation. The main thread works alongside `threads - 1` workers, each rebuilding the trust once. An artifact passes when
+ * verifyAttestation. The main thread works alongside `threads - 1` workers (its own, or `workers`), each
+ * rebuilding the trust once per batch. An artifact passes when
  * one attestation naming it passes; one that none names fails with PROVENANCE_MISSING.
  * Throws ProvenantError only for unusable input (an unreadable attestation directory).
  */

@@ -32,8 +32,6 @@ export function startBatchWorkers(options: { threads?: number; compileCache?: bo
 export type WorkerJob = BatchJob | { kind: 'setup'; setup: BatchSetup };
 export type WorkerJobResult = BatchJobResult | { kind: 'setup' };
 
-const SETS = new WeakSet<object>();
-
 /** The workers behind a BatchWorkers handle. */
 export class WorkerSet implements BatchWorkers {
   readonly #workers: ThreadExecutor[];
@@ -41,12 +39,11 @@ export class WorkerSet implements BatchWorkers {
 
   constructor(count: number, compileCache: boolean) {
     this.#workers = Array.from({ length: Math.max(0, count) }, () => new ThreadExecutor(compileCache));
-    SETS.add(this);
   }
 
   /** A handle from startBatchWorkers, and not something shaped like one. */
   static of(value: BatchWorkers): WorkerSet {
-    if (!SETS.has(value)) throw new ProvenantError('USAGE', 'verifyBatch: workers must come from startBatchWorkers');
+    if (!(value instanceof WorkerSet)) throw new ProvenantError('USAGE', 'verifyBatch: workers must come from startBatchWorkers');
     return value as WorkerSet;
   }
 

@@ -109,5 +109,11 @@ describe('verify --batch', () => {
     const noBundle = await runCliInProcess(['verify', join(dir, 'dist', 'f001.js'), '--key', pub()]);
     assert.equal(noBundle.status, 2);
     assert.match(noBundle.stderr, /USAGE: required option '--bundle <file>' not specified/);
+    // The built CLI, whose worker threads are already starting when the flags are found wrong: one line, exit 2, and the process ends.
+    for (const [flag, value] of [['--jobs', '0'], ['--jobs', 'many'], ['--key', join(dir, 'missing.pub')]] as const) {
+      const bad = await runCli(['verify', '--batch', 'dist', '--attestations', 'att', '--key', pub(), flag, value], { cwd: dir });
+      assert.equal(bad.status, 2, bad.stderr);
+      assert.equal(errorCode(bad), flag === '--jobs' ? 'USAGE' : 'FILE_UNREADABLE', bad.stderr);
+    }
   });
 });

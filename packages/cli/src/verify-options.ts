@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ProvenantError } from '@provenant/core/verification';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import type { AdvisoryIndex, Policy, TrustMaterial, TrustOptions, TrustedRootOptions } from '@provenant/verifier';
 import { addIdentityOptions } from './commands/sigstore-identity-flags.ts';
 import { type IdentityFlags, identityFromFlags } from './commands/sigstore-identity.ts';
@@ -101,11 +101,27 @@ export async function readTrustedRoots(paths: readonly string[]): Promise<Truste
 
 /** Reads a small input file (key, policy, root) whole, refusing one over `maxBytes`. */
 export async function readText(path: string, what: string, maxBytes = 1024 * 1024): Promise<string> {
-  const data = await readFile(path).catch((err: NodeJS.ErrnoException) => {
-    throw new ProvenantError('FILE_UNREADABLE', `cannot read ${what} ${path}: ${err.code ?? 'error'}`);
-  });
-  if (data.length > maxBytes) throw new ProvenantError('FILE_TOO_LARGE', `${what} ${path} is over ${maxBytes} bytes`);
-  return data.toString('utf8');
+  return (await readBytes(path, what, maxBytes)).toString('utf8');
+}
+
+/**
+ * Reads an input file whole, refusing one over `maxBytes`: never more than one byte beyond the
+ * limit is read, so that /dev/zero or an endless pipe fails at once. Pipes stay readable
+ * (`--key <(…)`), as with a plain read.
+ */
+export async function readBytes(path: string, what: string, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of createReadStream(path, { end: maxBytes }) as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      total += chunk.length;
+    }
+  } catch (err) {
+    throw new ProvenantError('FILE_UNREADABLE', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (total > maxBytes) throw new ProvenantError('FILE_TOO_LARGE', `${what} ${path} is over ${maxBytes} bytes`);
+  return Buffer.concat(chunks, total);
 }
 
 /** The policy file's `publicKeys`: inline PEM as it is, anything else a path relative to the policy file. */

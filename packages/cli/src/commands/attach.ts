@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { MAX_BUNDLE_BYTES, ProvenantError, parseAttestations } from '@provenant/core';
 import { attachBundle, clientFor, parseImageReference, resolveImage } from '@provenant/oci';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
 import { type RegistryFlags, registryOptionsFromFlags } from '../registry-options.ts';
+import { readBytes } from '../verify-options.ts';
 
 /** `provenant attach IMAGE --bundle FILE...`: store bundles made elsewhere beside an image. */
 export async function run(reference: string, flags: RegistryFlags & { bundle: string[] }, _cmd: unknown, io: Io): Promise<number> {
@@ -22,10 +22,7 @@ export async function run(reference: string, flags: RegistryFlags & { bundle: st
 
 /** A file holding exactly one Sigstore bundle; its (unverified) predicate type is only an annotation. */
 async function readBundle(path: string): Promise<{ path: string; bytes: Buffer; predicateType?: string }> {
-  const bytes = await readFile(path).catch((err: NodeJS.ErrnoException) => {
-    throw new ProvenantError('FILE_UNREADABLE', `cannot read ${path}: ${err.code ?? 'error'}`);
-  });
-  if (bytes.length > MAX_BUNDLE_BYTES) throw new ProvenantError('FILE_TOO_LARGE', `${path} is over ${MAX_BUNDLE_BYTES} bytes`);
+  const bytes = await readBytes(path, 'bundle', MAX_BUNDLE_BYTES);
   const loaded = parseAttestations(bytes.toString('utf8'), path);
   const only = loaded[0];
   if (loaded.length !== 1 || only?.kind !== 'bundle') throw new ProvenantError('BUNDLE_MALFORMED', `${path}: a registry stores one Sigstore bundle per artifact, not a bare envelope or JSON Lines`);

@@ -106,7 +106,7 @@ export async function benchBatch({ work }: Ctx): Promise<void> {
 }
 
 /** `count` artifacts in dir/dist and one key-signed bundle each in dir/att, shaped like provenant's own provenance. */
-export async function writeFixture(dir: string, count: number, deps: number): Promise<{ pem: string; keyId: string }> {
+async function writeFixture(dir: string, count: number, deps: number): Promise<{ pem: string; keyId: string }> {
   mkdirSync(join(dir, 'dist'), { recursive: true });
   mkdirSync(join(dir, 'att'), { recursive: true });
   const keys = generateKeyPair('ecdsa-p256');

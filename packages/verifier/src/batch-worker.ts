@@ -9,7 +9,7 @@ import type { WorkerJob } from './batch/batch-workers.ts';
 
 // Before anything heavy is imported, so that the compile cache covers the verifier's modules.
 if ((workerData as { compileCache?: boolean }).compileCache === true) module.enableCompileCache?.();
-const { createBatchEngine } = await import('./batch/batch-engine.ts');
+const [{ createBatchEngine }, { ProvenantError }] = await Promise.all([import('./batch/batch-engine.ts'), import('@provenant/core/verification')]);
 // The pool sends work only from now on: until then the main thread does it.
 parentPort!.postMessage({ ready: true });
 
@@ -25,7 +25,7 @@ parentPort!.on('message', async ({ id, job }: { id: number; job: WorkerJob }) =>
       parentPort!.postMessage({ id, result: { kind: 'setup' } });
       return;
     }
-    if (engine === undefined) throw Object.assign(new Error('a batch job without a usable setup'), { code: 'INTERNAL' });
+    if (engine === undefined) throw new ProvenantError('INTERNAL', 'a batch job without a usable setup');
     parentPort!.postMessage({ id, result: await engine.run(job) });
   } catch (err) {
     const e = err as { code?: unknown; message?: unknown };

@@ -18,7 +18,6 @@ import type { Io } from '../output.ts';
 export interface BatchFlags {
   bundle?: string;
   attestations?: string;
-  jobs?: string;
   trustRecord?: string;
   vsa?: boolean;
   vsaOut?: string;
@@ -32,6 +31,16 @@ export interface BatchContext {
   advisories?: AdvisoryIndex;
   /** Worker threads started ahead (verify.ts); the caller closes them. */
   workers?: BatchWorkers;
+  /** --jobs, read with parseJobs. */
+  threads?: number;
+}
+
+/** `--jobs N`: threads for the batch, a whole number from 1 to 256 (USAGE otherwise); undefined without it. */
+export function parseJobs(jobs: string | undefined): number | undefined {
+  if (jobs === undefined) return undefined;
+  const threads = Number(jobs);
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 256)) throw new ProvenantError('USAGE', `--jobs: expected a whole number from 1 to 256, got ${jobs}`);
+  return threads;
 }
 
 /**
@@ -44,8 +53,7 @@ export async function runBatch(spec: string, flags: BatchFlags, context: BatchCo
   if (flags.bundle !== undefined) throw new ProvenantError('USAGE', '--batch finds each artifact\'s attestations in --attestations DIR: --bundle is for one artifact');
   if (flags.attestations === undefined) throw new ProvenantError('USAGE', '--batch needs --attestations DIR: the attestations to find by digest');
   if (flags.vsa === true || flags.vsaOut !== undefined) throw new ProvenantError('USAGE', '--vsa and --vsa-out verify or write one artifact\'s VSA: not with --batch');
-  const threads = flags.jobs === undefined ? undefined : Number(flags.jobs);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) throw new ProvenantError('USAGE', `--jobs: expected a whole number from 1 to 256, got ${flags.jobs}`);
+  const threads = context.threads;
   const artifacts = await resolveBatchTargets(spec, { cwd: process.cwd(), exclude: [flags.attestations] });
   const trustRecord = flags.trustRecord === undefined ? undefined : await readTrustRecordFile(flags.trustRecord);
   const report = await verifyBatch({

@@ -27,11 +27,6 @@ function refuseMalformedDigest(artifactArg: string): void {
   }
 }
 
-/** --jobs as verify-batch.ts accepts it (it reports a bad value; here a bad one only starts the default). */
-function validJobs(jobs: string | undefined): boolean {
-  return jobs !== undefined && /^\d+$/.test(jobs) && Number(jobs) >= 1 && Number(jobs) <= 256;
-}
-
 /** A TUF root.json is a few kB. */
 const MAX_TUF_ROOT_BYTES = 4 * 1024 * 1024;
 
@@ -42,14 +37,16 @@ export async function run(artifactArg: string, flags: VerifyFlags, cmd: unknown,
   }
   if (flags.batch !== true && flags.bundle.length === 0) throw new ProvenantError('USAGE', "required option '--bundle <file>' not specified");
   if (flags.batch === true) {
+    const { parseJobs, runBatch } = await import('./verify-batch.ts');
+    const threads = parseJobs(flags.jobs);
     // The worker threads load the verifier (~0.1–0.2 s) while this thread reads the trust and the
-    // policy, loads the batch code and lists the artifacts; a small batch leaves them unused.
-    const workers = startBatchWorkers({ compileCache: true, ...(validJobs(flags.jobs) ? { threads: Number(flags.jobs) } : {}) });
+    // policy and lists the artifacts; a small batch leaves them unused.
+    const workers = startBatchWorkers({ compileCache: true, ...(threads === undefined ? {} : { threads }) });
     try {
       const { trustOptions, policy, advisories } = await trustPolicyFromFlags(flags, await refreshedRoots(flags));
       refuseMalformedDigest(artifactArg);
       const [firstBundle] = flags.bundle;
-      return await (await import('./verify-batch.ts')).runBatch(artifactArg, { ...flags, bundle: firstBundle }, { trust: trustOptions, policy, workers, ...(advisories === undefined ? {} : { advisories }) }, io);
+      return await runBatch(artifactArg, { ...flags, bundle: firstBundle }, { trust: trustOptions, policy, workers, ...(threads === undefined ? {} : { threads }), ...(advisories === undefined ? {} : { advisories }) }, io);
     } finally {
       await workers.close();
     }

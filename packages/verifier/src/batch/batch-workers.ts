@@ -48,7 +48,7 @@ export class WorkerSet implements BatchWorkers {
   }
 
   get size(): number {
-    return this.#workers.filter((w) => !w.failed).length;
+    return this.alive().length;
   }
 
   get ready(): Promise<void> {

@@ -3,7 +3,7 @@
 // client, attested and pushed with `provenant attest --subject-image --push`, verified with
 // `provenant verify oci://` and `verify-image`, and every way that must fail.
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +150,12 @@ describe('OCI registries', () => {
     passed(
       await runCliInProcess(['verify', digest, '--vsa', '--bundle', vsa, '--key', pub, '--vsa-verifier-id', 'https://provenant.dev/verifier/v1', '--vsa-resource-uri', `oci://${registry.host}/vsa@${digest}`, '--vsa-level', level]),
     );
+    // With --bundle, the VSA names the files given, by the SHA-256 of their bytes.
+    const { bundle } = await attestImage(`${registry.host}/vsa@${digest}`);
+    const fromFile = join(dir, 'image-from-file.vsa.json');
+    passed(await runCliInProcess(['verify-image', `${registry.host}/vsa@${digest}`, '--bundle', bundle, '--key', pub, '--vsa-out', fromFile, '--vsa-key', key]));
+    const fromFileStatement = JSON.parse(Buffer.from(JSON.parse(await readFile(fromFile, 'utf8')).dsseEnvelope.payload, 'base64').toString('utf8'));
+    assert.deepEqual(fromFileStatement.predicate.inputAttestations, [{ uri: bundle, digest: { sha256: createHash('sha256').update(await readFile(bundle)).digest('hex') } }]);
   });
 
   it('policy requiredAttestations over the registry: provenance + SBOM PASSED; provenance alone ATTESTATION_MISSING', async () => {

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { ProvenantError } from '@provenant/core';
-import { type ImageVerifyResult, loadAttestationFile, verifyImage } from '@provenant/verifier';
+import { MAX_BUNDLE_BYTES, ProvenantError, digestBytes, parseAttestations } from '@provenant/core/verification';
+import { type ImageVerifyResult, verifyImage } from '@provenant/verifier';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
 import { type RegistryFlags, registryOptionsFromFlags } from '../registry-options.ts';
-import { type TrustPolicyFlags, trustPolicyFromFlags } from '../verify-options.ts';
+import { type TrustPolicyFlags, readBytes, trustPolicyFromFlags } from '../verify-options.ts';
 import { render } from './verify.ts';
 import type { VsaFlags } from './verify-vsa.ts';
 
@@ -20,7 +18,14 @@ export async function run(reference: string, flags: VerifyImageFlags, _cmd: unkn
   const { trust, policy, advisories } = await trustPolicyFromFlags(flags);
   // Settled first: a bad VSA key or a missing OIDC token fails before the registry is asked anything.
   const vsa = flags.vsaOut === undefined ? undefined : await (await import('./verify-vsa.ts')).prepareVsaOut(flags);
-  const given = flags.bundle.length === 0 ? undefined : (await Promise.all(flags.bundle.map((path) => loadAttestationFile(path)))).flat();
+  // Each --bundle file read once: its attestations are verified, its bytes' SHA-256 names it in a VSA.
+  const files = await Promise.all(
+    flags.bundle.map(async (path) => {
+      const bytes = await readBytes(path, 'bundle', MAX_BUNDLE_BYTES);
+      return { uri: path, digest: { sha256: digestBytes(bytes, ['sha256']).sha256! }, attestations: parseAttestations(bytes.toString('utf8'), path) };
+    }),
+  );
+  const given = files.length === 0 ? undefined : files.flatMap((f) => f.attestations);
   const now = new Date();
   const result = await verifyImage({
     reference,
@@ -38,7 +43,7 @@ export async function run(reference: string, flags: VerifyImageFlags, _cmd: unkn
       policy,
       artifact: { sha256: digest.slice('sha256:'.length) },
       resourceUri: flags.vsaResourceUri ?? `oci://${name}@${digest}`,
-      inputAttestations: await inputAttestations(result, flags.bundle),
+      inputAttestations: inputAttestations(result, files),
       now,
       io,
     });
@@ -73,8 +78,8 @@ function renderImage(result: ImageVerifyResult): string {
  * verification failed), as `oci://NAME@<referrer manifest digest>`, or the --bundle files with the
  * SHA-256 of their bytes.
  */
-async function inputAttestations(result: ImageVerifyResult, bundles: readonly string[]): Promise<{ uri: string; digest: Record<string, string> }[]> {
-  if (bundles.length > 0) return Promise.all(bundles.map(async (path) => ({ uri: path, digest: { sha256: createHash('sha256').update(await readFile(path)).digest('hex') } })));
+function inputAttestations(result: ImageVerifyResult, files: readonly { uri: string; digest: Record<string, string> }[]): { uri: string; digest: Record<string, string> }[] {
+  if (files.length > 0) return files.map(({ uri, digest }) => ({ uri, digest }));
   const used = result.ok ? result.attestations.filter((a) => a.ok) : result.attestations;
   return used.flatMap((a) => (a.manifestDigest === undefined ? [] : [{ uri: `oci://${result.image.name}@${a.manifestDigest}`, digest: { sha256: a.manifestDigest.slice('sha256:'.length) } }]));
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { type LoadedAttestation, ProvenantError, digestFile, isProvenantError, readAttestationFile, stableStringify } from '@provenant/core';
+import { type LoadedAttestation, MAX_BUNDLE_BYTES, ProvenantError, digestFile, isProvenantError, parseAttestations, readAttestationFile, stableStringify } from '@provenant/core';
 import {
   type ArtifactDigests,
   type Policy,
@@ -17,6 +17,7 @@ import {
 } from '@provenant/verifier';
 import type { Io } from '../output.ts';
 import { type SignFlags, prepareSigning, signAndWrite } from '../signing.ts';
+import { readBytes } from '../verify-options.ts';
 import { VERSION } from '../version.ts';
 
 /** The `verify` flags of results as attestations (see main.ts). */
@@ -83,11 +84,12 @@ async function verifyVsaEvidence(input: VerifyInput, flags: VsaFlags): Promise<V
 async function verifyAndWriteVsa(input: VerifyInput, artifactArg: string, flags: VsaFlags, io: Io): Promise<VerifyResult> {
   const vsa = await prepareVsaOut(flags);
   const artifact = await artifactDigests(input);
-  const bundleBytes = await readFile(flags.bundle).catch((err: NodeJS.ErrnoException) => {
-    throw new ProvenantError('FILE_UNREADABLE', `cannot read ${flags.bundle}: ${err.code ?? 'error'}`);
-  });
+  // The bundle file read once: named by the SHA-256 of its bytes, and verified from the same bytes
+  // when it is the only one (several --bundle files come already loaded).
+  const bundleBytes = await readBytes(flags.bundle, 'bundle', MAX_BUNDLE_BYTES);
+  const bundle = 'path' in input.bundle ? parseAttestations(bundleBytes.toString('utf8'), flags.bundle) : input.bundle;
   const now = input.now ?? new Date();
-  const result = await verify({ ...input, artifact: { digest: artifact }, now });
+  const result = await verify({ ...input, bundle, artifact: { digest: artifact }, now });
   await vsa.write({
     result,
     policy: input.policy,

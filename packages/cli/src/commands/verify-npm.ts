@@ -5,7 +5,7 @@ import { parseNpmLockfile } from '@provenant/generator';
 import { type NpmPackageRef, type NpmPackageResult, type NpmReport, readTrustRecordFile, verifyNpmPackages, writeTrustRecordFile } from '@provenant/verifier';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../output.ts';
-import { type TrustPolicyFlags, trustPolicyFromFlags } from '../verify-options.ts';
+import { type TrustPolicyFlags, readText, trustPolicyFromFlags } from '../verify-options.ts';
 
 interface VerifyNpmFlags extends TrustPolicyFlags {
   lockfile?: string;
@@ -30,7 +30,7 @@ const MAX_LOCKFILE_BYTES = 256 * 1024 * 1024;
  */
 export async function run(dir: string, flags: VerifyNpmFlags, _cmd: unknown, io: Io): Promise<number> {
   const lockfile = flags.lockfile ?? (await findLockfile(dir));
-  const text = await readCapped(lockfile);
+  const text = await readText(lockfile, 'lockfile', MAX_LOCKFILE_BYTES);
   const rootManifest = await readFile(join(dirname(lockfile), 'package.json'), 'utf8')
     .then((t) => JSON.parse(t) as unknown)
     .catch(() => undefined);
@@ -63,14 +63,6 @@ async function findLockfile(dir: string): Promise<string> {
     if ((await stat(path).catch(() => undefined))?.isFile()) return path;
   }
   throw new ProvenantError('FILE_UNREADABLE', `no ${LOCKFILE_NAMES.join(' or ')} in ${dir}: give --lockfile FILE`);
-}
-
-async function readCapped(path: string): Promise<string> {
-  const data = await readFile(path).catch((err: NodeJS.ErrnoException) => {
-    throw new ProvenantError('FILE_UNREADABLE', `cannot read lockfile ${path}: ${err.code ?? 'error'}`);
-  });
-  if (data.length > MAX_LOCKFILE_BYTES) throw new ProvenantError('FILE_TOO_LARGE', `lockfile ${path} is over ${MAX_LOCKFILE_BYTES} bytes`);
-  return data.toString('utf8');
 }
 
 /** One line per package that has something to say (failed, or provenance or a tarball was checked), then a summary. */
